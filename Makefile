@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Each sets up what it needs on a
+# fresh machine: a virtualenv in .venv with the project and its pinned extras, and — when run
+# as root on Debian — the system packages the tests use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEBIAN_PACKAGES :=
+
+.PHONY: run test lint format bench rules-doc clean system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-packages:
+	@if [ -n "$(DEBIAN_PACKAGES)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \
+	fi
+
+run: $(STAMP)
+	$(BIN)/coo-lab demo
+
+test: $(STAMP) system-packages
+	$(BIN)/ruff check coo_lab tests bench scripts
+	$(BIN)/ruff format --check coo_lab tests bench scripts
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check coo_lab tests bench scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format coo_lab tests bench scripts
+	$(BIN)/ruff check --fix coo_lab tests bench scripts
+
+rules-doc: $(STAMP)
+	$(BIN)/python -m coo_lab.domain.catalogue --write docs/rules.md
+
+bench: $(STAMP)
+	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/import_time.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis

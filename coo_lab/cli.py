@@ -1,0 +1,131 @@
+"""The ``coo-lab`` command.
+
+coo-lab demo                 walk through the domain API on sample data
+coo-lab check CERT.json      review a certificate (JSON) as the authority would
+coo-lab rules                list the review rules
+coo-lab origin HS FOB MATERIALS.json --to KOR   which agreements a product qualifies under
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+
+def _print_findings(findings) -> None:
+    if not findings:
+        print("  no findings: the certificate would pass review / 审核规则全部通过")
+    for f in findings:
+        print(
+            f"  [{f.severity.value:7}] {f.code} {f.field}\n            {f.message_en}\n"
+            f"            {f.message_zh}"
+        )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from coo_lab import samples
+    from coo_lab.domain import codes
+    from coo_lab.domain.numbers import certificate_number
+    from coo_lab.domain.origin import Product, best_agreements
+    from coo_lab.domain.rules import check
+
+    today = date.today()
+    print("coo_lab — CCPIT certificates of origin / 贸促会原产地证\n")
+    print("Reference data:")
+    print(f"  HS 851660: {codes.hs_description('851660')}")
+    print(f"  country 133: {codes.country('133').name_en} / {codes.country('133').name_cn}")
+    print(
+        "  ports named DALIAN: "
+        + ", ".join(f"{p.locode} {p.name}" for p in codes.search_locations("DALIAN", "CN"))
+    )
+
+    hs, name, *_rest = samples.PRODUCTS[0]
+    fob, materials = Decimal(samples.PRODUCTS[0][4]), samples.PRODUCTS[0][7]
+    print(f"\nOrigin of {name} (HS {hs}, FOB {fob} USD) to KOR:")
+    for result in best_agreements(Product(hs, fob), materials, "KOR"):
+        verdict = f"qualifies, prints {result.criterion!r}" if result.qualifies else "fails"
+        print(f"  {result.agreement:2}: {verdict} (RVC {result.rvc_pct}%)")
+
+    filings = samples.product_filings()
+    ctx = samples.context(today=today, filings=filings)
+    cert = samples.certificate("K", today=today, filings=filings)
+    print(f"\nA China–Korea certificate, invoice {cert.invoice_number}:")
+    print(f"  route: {cert.transport_route}")
+    _print_findings(check(cert, ctx))
+
+    print("\nThe same certificate with three mistakes:")
+    cert.goods[0].description = "PARTS"
+    cert.goods[1].marks = "AS PER INVOICE"
+    cert.hand_signer = "张伟"
+    _print_findings(check(cert, ctx))
+
+    number = certificate_number(today.year, "K", samples.ENTERPRISE_CODE, 1)
+    print(f"\nOn approval it would be numbered {number}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from coo_lab.domain.rules import CheckContext, check
+
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    findings = check(data, CheckContext())
+    _print_findings(findings)
+    return 1 if any(f.is_error for f in findings) else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from coo_lab.domain.rules import rules
+
+    for r in rules():
+        print(f"{r.code:15} {r.severity.value:7} {r.title_en}\n{'':23} {r.title_zh}")
+    return 0
+
+
+def cmd_origin(args: argparse.Namespace) -> int:
+    from coo_lab.domain.origin import Product, best_agreements
+
+    materials = json.loads(Path(args.materials).read_text(encoding="utf-8"))
+    for result in best_agreements(Product(args.hs, Decimal(args.fob)), materials, args.to):
+        verdict = f"{result.criterion!r}" if result.qualifies else "does not qualify"
+        print(f"{result.agreement:2} {verdict}")
+        for test in result.tests:
+            print(f"     {'pass' if test.passed else 'fail'} {test.detail_en}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from coo_lab.errors import CooLabError
+
+    parser = argparse.ArgumentParser(prog="coo-lab", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="walk through the domain API on sample data")
+    p = sub.add_parser("check", help="review a certificate given as JSON")
+    p.add_argument("file")
+    sub.add_parser("rules", help="list the review rules")
+    p = sub.add_parser("origin", help="rank the agreements a product qualifies under")
+    p.add_argument("hs")
+    p.add_argument("fob")
+    p.add_argument(
+        "materials", help="JSON list of {hs_code, name, origin_country, value, originating}"
+    )
+    p.add_argument("--to", required=True, help="destination ISO3, e.g. KOR")
+    args = parser.parse_args(argv)
+    handler = {"demo": cmd_demo, "check": cmd_check, "rules": cmd_rules, "origin": cmd_origin}[
+        args.command
+    ]
+    try:
+        return handler(args)
+    except CooLabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
