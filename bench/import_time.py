@@ -37,8 +37,10 @@ def main() -> None:
         print(f"{name:32} {seconds * 1000:7.0f} ms  ({seconds / baseline:4.1f}× python start-up)")
     cost = times["import coo_lab"] - baseline
     verdict = "OK" if times["import coo_lab"] < TARGET_IMPORT else "ABOVE TARGET"
-    print(f"import coo_lab: {times['import coo_lab']:.3f} s wall ({cost * 1000:.0f} ms above a bare "
-          f"interpreter) — target < {TARGET_IMPORT} s: {verdict}")
+    print(
+        f"import coo_lab: {times['import coo_lab']:.3f} s wall ({cost * 1000:.0f} ms above a bare "
+        f"interpreter) — target < {TARGET_IMPORT} s: {verdict}"
+    )
 
 
 if __name__ == "__main__":
