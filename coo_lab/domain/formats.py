@@ -9,6 +9,7 @@ its value and what was expected, in both languages.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -166,10 +167,14 @@ _EXPECTED: dict[str, tuple[str, str]] = {
 }
 
 
-def field_errors(exc: pydantic.ValidationError) -> list[FieldError]:
-    """pydantic's errors as ``FieldError``s: dotted field path, value, expected (zh/en)."""
+def field_errors(exc: pydantic.ValidationError | Sequence[Mapping[str, Any]]) -> list[FieldError]:
+    """pydantic's errors as ``FieldError``s: dotted field path, value, expected (zh/en).
+
+    Takes a ``ValidationError`` or its ``errors()`` list (as FastAPI hands them over).
+    """
     out: list[FieldError] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False) if isinstance(exc, pydantic.ValidationError) else exc
+    for err in errors:
         path = ".".join(str(p) for p in err["loc"]) or "(model)"
         ctx: dict[str, Any] = dict(err.get("ctx") or {})
         kind = err["type"]
@@ -244,6 +249,9 @@ class DomainModel(BaseModel):
         extra="forbid",
         str_strip_whitespace=True,
         populate_by_name=True,
+        # a nested model given as an instance is copied, so a later edit of a base record
+        # (exporter, importer…) never changes a certificate that carries it (SPEC §3)
+        revalidate_instances="always",
     )
     _label: ClassVar[str] = ""
 

@@ -39,7 +39,7 @@ class CertificateNumber:
 def certificate_number(year: int, cert_type: str, enterprise_code: str, serial: int) -> str:
     """Format a certificate number; every part is checked and named when wrong."""
     errors = []
-    if not 2000 <= year <= 2099:
+    if not (isinstance(year, int) and 2000 <= year <= 2099):
         errors.append(
             FieldError("year", year, "a year between 2000 and 2099", "2000至2099之间的年份")
         )
@@ -61,7 +61,7 @@ def certificate_number(year: int, cert_type: str, enterprise_code: str, serial: 
                 "9位贸促会企业编码",
             )
         )
-    if not 1 <= serial <= MAX_SERIAL:
+    if not (isinstance(serial, int) and 1 <= serial <= MAX_SERIAL):
         errors.append(
             FieldError(
                 "serial",
