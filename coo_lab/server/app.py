@@ -1,0 +1,80 @@
+"""The Single Window CCPIT certificate-of-origin service: the FastAPI application.
+
+``create_app(db_path)`` builds the app on a SQLite store (migrations applied at start).
+Every error a caller can cause is a ``CooLabError`` answered as JSON with English and
+Chinese messages and, for bad input, the list of fields; nothing a client sends should
+produce a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from coo_lab import __version__
+from coo_lab.domain.formats import field_errors
+from coo_lab.errors import CooLabError, FieldError, ValidationFailed
+from coo_lab.server.db import Database
+from coo_lab.server.routes import accounts, basedata, certificates, feed, review
+from coo_lab.server.schemas import ErrorBody
+
+_ERRORS = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in (
+        (401, "not logged in, or the token expired"),
+        (403, "the role may not do this, or user filing is required first"),
+        (404, "no such record (or not yours)"),
+        (409, "a stale version, a duplicate, or an action the status does not allow"),
+        (422, "bad input: the fields, values and what was expected"),
+        (429, "too many failed logins"),
+    )
+}
+
+
+def _error_name(exc: Exception) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+
+
+def _error_response(exc: CooLabError) -> JSONResponse:
+    body = {"error": _error_name(exc), "message_en": exc.message_en, "message_zh": exc.message_zh}
+    if isinstance(exc, ValidationFailed):
+        body["errors"] = [e.to_dict() for e in exc.errors]
+    headers = {"Retry-After": "300"} if exc.status_code == 429 else None
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    app = FastAPI(
+        title="coo_lab — CCPIT certificate of origin declaration service",
+        version=__version__,
+        description="贸促会原产地证申报系统: user filing, base data, certificates of 15 types, "
+        "the authority's review with receipts, and a change feed for sync.",
+        responses=_ERRORS,
+    )
+    app.state.db = Database(db_path)
+
+    @app.exception_handler(CooLabError)
+    def coo_lab_error(request: Request, exc: CooLabError) -> JSONResponse:
+        return _error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldError(e.field.removeprefix("body."), e.value, e.expected_en, e.expected_zh, e.code)
+            for e in field_errors(exc.errors())
+        ]
+        return _error_response(ValidationFailed(errors, model="request"))
+
+    @app.get("/api/v1/health", tags=["service"])
+    def health() -> dict:
+        with app.state.db.read() as tx:
+            tx.scalar("SELECT 1")
+        return {"status": "ok", "version": __version__}
+
+    for module in (accounts, basedata, certificates, review, feed):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,112 @@
+"""The service's database: connections, transactions and migrations.
+
+SQLite in WAL mode is the embedded default: one file, no server, readers never wait for the
+writer. Every write transaction starts with ``BEGIN IMMEDIATE`` so two writers queue instead
+of deadlocking on a lock upgrade, which also makes the change feed's sequence numbers follow
+commit order. SQL elsewhere uses ``?`` placeholders and portable statements only, so another
+driver can stand behind the same ``Transaction`` interface.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from coo_lab.server.migrations import MIGRATIONS
+
+Row = dict[str, Any]
+
+
+class Transaction:
+    """One unit of work; ``Database.transaction()`` commits it or rolls it back."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = self._conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [dict(r) for r in self._conn.execute(sql, params).fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._conn.execute(sql, params).fetchone()
+        return row[0] if row is not None else None
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """Insert a row and return its integer primary key."""
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self._conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING id", tuple(values.values())
+        )
+        return int(cur.fetchone()[0])
+
+    def update(self, table: str, key: int, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self._conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), key))
+
+
+class Database:
+    """A SQLite database file (``:memory:`` is refused: each thread needs the same data)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self.migrate()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
+        """A transaction: ``write=True`` takes the write lock at once (BEGIN IMMEDIATE)."""
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield Transaction(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def read(self) -> Any:
+        return self.transaction(write=False)
+
+    def migrate(self) -> int:
+        """Apply the migrations this file has not seen; returns the schema version."""
+        with self.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = tx.scalar("SELECT MAX(version) FROM schema_version") or 0
+            for version, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                for sql in statements:
+                    tx.execute(sql)
+                tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                current = version
+        return current
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,178 @@
+"""The service's schema, as numbered migrations applied in order at start.
+
+Documents (certificates, base records, filings) are stored whole as JSON in ``doc`` with the
+columns that queries filter and sort on beside it, so the model stays the single definition
+of a certificate and the SQL stays small and portable. Never edit a released migration:
+add the next one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            """CREATE TABLE offices (
+                id INTEGER PRIMARY KEY,
+                ccpit_code TEXT NOT NULL UNIQUE,
+                name_en TEXT NOT NULL,
+                name_cn TEXT NOT NULL,
+                place TEXT NOT NULL
+            )""",
+            """CREATE TABLE registry_enterprises (
+                id INTEGER PRIMARY KEY,
+                enterprise_code TEXT NOT NULL UNIQUE,
+                ccpit_code TEXT NOT NULL,
+                name_en TEXT NOT NULL,
+                name_cn TEXT NOT NULL DEFAULT '',
+                review_policy TEXT NOT NULL DEFAULT 'manual',
+                registered_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE registry_signers (
+                id INTEGER PRIMARY KEY,
+                enterprise_id INTEGER NOT NULL REFERENCES registry_enterprises(id),
+                name TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'active',
+                registered_on TEXT,
+                UNIQUE (enterprise_id, name)
+            )""",
+            """CREATE TABLE companies (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                enterprise_code TEXT UNIQUE,
+                ccpit_code TEXT,
+                hand_signer TEXT,
+                filed_at TEXT,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL,
+                company_id INTEGER REFERENCES companies(id),
+                office_id INTEGER REFERENCES offices(id),
+                display_name TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE tokens (
+                id INTEGER PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE login_attempts (
+                id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL,
+                at TEXT NOT NULL,
+                success INTEGER NOT NULL
+            )""",
+            "CREATE INDEX login_attempts_user ON login_attempts (username, at)",
+            """CREATE TABLE base_records (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                kind TEXT NOT NULL,
+                code TEXT NOT NULL,
+                name TEXT NOT NULL DEFAULT '',
+                version INTEGER NOT NULL,
+                doc TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (company_id, kind, code)
+            )""",
+            """CREATE TABLE certificates (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                cert_type TEXT NOT NULL,
+                category TEXT NOT NULL,
+                status TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                internal_number TEXT NOT NULL UNIQUE,
+                certificate_number TEXT UNIQUE,
+                original_id INTEGER REFERENCES certificates(id),
+                invoice_number TEXT NOT NULL DEFAULT '',
+                invoice_date TEXT,
+                hand_signer TEXT NOT NULL DEFAULT '',
+                importer_name TEXT NOT NULL DEFAULT '',
+                destination_country TEXT,
+                fob_usd TEXT,
+                print_count INTEGER NOT NULL DEFAULT 0,
+                void_reason TEXT NOT NULL DEFAULT '',
+                findings TEXT NOT NULL DEFAULT '[]',
+                created_by INTEGER REFERENCES users(id),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                submitted_at TEXT,
+                approved_at TEXT,
+                doc TEXT NOT NULL
+            )""",
+            "CREATE INDEX certificates_company ON certificates (company_id, status, cert_type)",
+            "CREATE INDEX certificates_invoice ON certificates (company_id, invoice_number)",
+            "CREATE INDEX certificates_queue ON certificates (status, submitted_at)",
+            """CREATE TABLE product_filings (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                hs_code TEXT NOT NULL,
+                name_en TEXT NOT NULL,
+                name_cn TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                submitted_at TEXT,
+                doc TEXT NOT NULL
+            )""",
+            "CREATE INDEX product_filings_company ON product_filings (company_id, status)",
+            """CREATE TABLE receipts (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                kind TEXT NOT NULL,
+                document_id INTEGER NOT NULL,
+                document_number TEXT NOT NULL DEFAULT '',
+                from_status TEXT,
+                to_status TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                findings TEXT NOT NULL DEFAULT '[]'
+            )""",
+            "CREATE INDEX receipts_document ON receipts (kind, document_id)",
+            "CREATE INDEX receipts_company ON receipts (company_id, at)",
+            """CREATE TABLE announcements (
+                id INTEGER PRIMARY KEY,
+                title TEXT NOT NULL,
+                published_on TEXT NOT NULL,
+                publisher TEXT NOT NULL,
+                body TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE changes (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                company_id INTEGER NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id INTEGER NOT NULL,
+                op TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                data TEXT
+            )""",
+            "CREATE INDEX changes_company ON changes (company_id, seq)",
+            """CREATE TABLE idempotency_keys (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status_code INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                UNIQUE (user_id, key)
+            )""",
+            """CREATE TABLE counters (
+                id INTEGER PRIMARY KEY,
+                series TEXT NOT NULL UNIQUE,
+                value INTEGER NOT NULL
+            )""",
+        ],
+    ),
+]

@@ -1,0 +1,239 @@
+"""The authority's review: submit (申报), approve (审核通过), return (退回).
+
+On submit the same ``coo_lab.check`` the enterprise can run beforehand is run with the full
+context (registration, hand-signers, approved filings, invoice numbers in use). Errors return
+the certificate at once with the findings. Otherwise it waits for a reviewer — unless the
+enterprise's review policy is "automatic" and there are no findings at all (the "smart
+review"), when it is approved at once. Approval assigns the certificate number and signing
+date; approving an amend-reissue voids the original.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from coo_lab.domain.certificate import Certificate
+from coo_lab.domain.filing import ProductFiling
+from coo_lab.domain.lifecycle import CertificateAction, CertificateStatus, certificate_transition
+from coo_lab.domain.numbers import certificate_number
+from coo_lab.domain.parties import EnterpriseFiling, HandSigner
+from coo_lab.domain.rules import CheckContext, Finding, check
+from coo_lab.errors import NotFound
+from coo_lab.server import certificates
+from coo_lab.server.auth import Principal, now
+from coo_lab.server.concurrency import check_version
+from coo_lab.server.db import Row, Transaction
+from coo_lab.server.feed import dumps
+from coo_lab.server.receipts import issue_receipt
+
+SYSTEM_ACTOR = "system (自动审核)"
+
+
+def enterprise_filing(tx: Transaction, company_id: int) -> EnterpriseFiling | None:
+    """The company's registration as the authority holds it, ``filed`` after user filing."""
+    company = tx.one("SELECT enterprise_code, filed_at FROM companies WHERE id = ?", (company_id,))
+    if company is None or company["enterprise_code"] is None:
+        return None
+    reg = tx.one(
+        "SELECT * FROM registry_enterprises WHERE enterprise_code = ?",
+        (company["enterprise_code"],),
+    )
+    if reg is None:
+        return None
+    signers = tx.all(
+        "SELECT name, status, registered_on FROM registry_signers "
+        "WHERE enterprise_id = ? ORDER BY id",
+        (reg["id"],),
+    )
+    return EnterpriseFiling(
+        enterprise_code=reg["enterprise_code"],
+        ccpit_code=reg["ccpit_code"],
+        name_en=reg["name_en"],
+        name_cn=reg["name_cn"],
+        hand_signers=[HandSigner(**s) for s in signers],
+        filed=company["filed_at"] is not None,
+    )
+
+
+def context_for(
+    tx: Transaction, company_id: int, row: Row, cert: Certificate, today: date
+) -> CheckContext:
+    """What the rules need, narrowed to this certificate (its invoice, its HS codes)."""
+    others = [row["id"]] + ([row["original_id"]] if row["original_id"] else [])
+    marks = ", ".join("?" for _ in others)
+    used = {
+        (r["cert_type"], r["invoice_number"])
+        for r in tx.all(
+            f"SELECT cert_type, invoice_number FROM certificates WHERE company_id = ? "
+            f"AND invoice_number = ? AND status <> 'void' AND id NOT IN ({marks})",
+            (company_id, cert.invoice_number, *others),
+        )
+    }
+    hs6 = sorted({line.hs_code[:6] for line in cert.goods})
+    filings: list[ProductFiling] = []
+    if hs6:
+        marks = ", ".join("?" for _ in hs6)
+        filings = [
+            ProductFiling.model_validate_json(r["doc"])
+            for r in tx.all(
+                f"SELECT doc FROM product_filings WHERE company_id = ? "
+                f"AND substr(hs_code, 1, 6) IN ({marks})",
+                (company_id, *hs6),
+            )
+        ]
+    enterprise = enterprise_filing(tx, company_id)
+    return CheckContext(
+        today=today,
+        enterprise=enterprise
+        or EnterpriseFiling(
+            enterprise_code=cert.enterprise_code or "000000000",
+            ccpit_code=cert.ccpit_code or "000000",
+            name_en="?",
+            filed=False,
+        ),
+        approved_filings=filings,
+        used_invoices=used,
+    )
+
+
+def run_check(tx: Transaction, company_id: int, row: Row, cert: Certificate) -> list[Finding]:
+    return check(cert, context_for(tx, company_id, row, cert, now().date()))
+
+
+def _receipt(
+    tx: Transaction,
+    row: Row,
+    cert: Certificate,
+    before: CertificateStatus,
+    actor: str,
+    reason: str = "",
+    findings: list[dict] | None = None,
+) -> None:
+    issue_receipt(
+        tx,
+        company_id=row["company_id"],
+        kind=certificates.ENTITY,
+        document_id=row["id"],
+        document_number=cert.certificate_number or cert.internal_number or "",
+        from_status=before.value,
+        to_status=cert.status.value,
+        actor=actor,
+        reason=reason,
+        findings=findings or [],
+    )
+
+
+def submit(
+    tx: Transaction, company_id: int, cert_id: int, actor: str, expected_version: int | None = None
+) -> dict[str, Any]:
+    row, cert = certificates.load(tx, company_id, cert_id)
+    if expected_version is not None:
+        check_version(row, expected_version, certificates.ENTITY)
+    before = cert.status
+    cert.status = certificate_transition(cert.status, CertificateAction.SUBMIT)
+    cert.submitted_at = now()
+    findings = run_check(tx, company_id, row, cert)
+    found = [f.to_dict() for f in findings]
+    _receipt(tx, row, cert, before, actor, "submitted (申报)", found)
+    if any(f.is_error for f in findings):
+        before, cert.status = cert.status, CertificateStatus.RETURNED
+        _receipt(
+            tx,
+            row,
+            cert,
+            before,
+            SYSTEM_ACTOR,
+            f"returned by the review rules: {len([f for f in findings if f.is_error])} "
+            "error(s) (规则审核未通过)",
+            found,
+        )
+        return certificates.save(tx, row, cert, findings=dumps(found))
+    policy = tx.scalar(
+        "SELECT r.review_policy FROM registry_enterprises r JOIN companies c "
+        "ON c.enterprise_code = r.enterprise_code WHERE c.id = ?",
+        (company_id,),
+    )
+    if policy == "automatic" and not findings:
+        return _approve(tx, row, cert, SYSTEM_ACTOR, "approved by smart review (智能审核通过)")
+    return certificates.save(tx, row, cert, findings=dumps(found))
+
+
+def _office_row(tx: Transaction, reviewer: Principal, cert_id: int) -> tuple[Row, Certificate]:
+    """A certificate of an enterprise registered with the reviewer's office."""
+    company_id = tx.scalar(
+        "SELECT c.company_id FROM certificates c JOIN companies co ON co.id = c.company_id "
+        "WHERE c.id = ? AND co.ccpit_code = ?",
+        (cert_id, reviewer.office_code),
+    )
+    if company_id is None:
+        raise NotFound(f"certificate {cert_id} not found", f"未找到证书 {cert_id}")
+    return certificates.load(tx, company_id, cert_id)
+
+
+def approve(tx: Transaction, reviewer: Principal, cert_id: int, remark: str = "") -> dict:
+    row, cert = _office_row(tx, reviewer, cert_id)
+    return _approve(tx, row, cert, reviewer.username, remark or "approved (审核通过)")
+
+
+def _approve(tx: Transaction, row: Row, cert: Certificate, actor: str, reason: str) -> dict:
+    before = cert.status
+    cert.status = certificate_transition(cert.status, CertificateAction.APPROVE)
+    moment = now()
+    year = moment.year
+    serial = certificates.next_serial(
+        tx, f"certificate:{cert.enterprise_code}:{cert.cert_type}:{year}"
+    )
+    cert.certificate_number = certificate_number(year, cert.cert_type, cert.enterprise_code, serial)
+    cert.approved_at = moment
+    cert.signing_date = moment.date()
+    place = tx.scalar("SELECT place FROM offices WHERE ccpit_code = ?", (cert.ccpit_code,))
+    if place:
+        cert.signing_place = place
+    _receipt(tx, row, cert, before, actor, reason)
+    shown = certificates.save(tx, row, cert)
+    if row["original_id"]:
+        certificates.void(
+            tx,
+            row["company_id"],
+            row["original_id"],
+            f"replaced by amend-reissue {cert.certificate_number} (改证重发)",
+            actor,
+        )
+    return shown
+
+
+def return_(tx: Transaction, reviewer: Principal, cert_id: int, reason: str) -> dict:
+    row, cert = _office_row(tx, reviewer, cert_id)
+    before = cert.status
+    cert.status = certificate_transition(cert.status, CertificateAction.RETURN)
+    findings = json.loads(row["findings"])
+    _receipt(tx, row, cert, before, reviewer.username, reason, findings)
+    return certificates.save(tx, row, cert)
+
+
+def reviewer_view(tx: Transaction, reviewer: Principal, cert_id: int) -> dict[str, Any]:
+    """A certificate with its findings re-run now (a reviewer sees today's verdict)."""
+    row, cert = _office_row(tx, reviewer, cert_id)
+    shown = certificates.view(row, cert)
+    shown["findings"] = [f.to_dict() for f in run_check(tx, row["company_id"], row, cert)]
+    return shown
+
+
+def queue(tx: Transaction, reviewer: Principal, page: int, page_size: int) -> tuple[list, int]:
+    clause = (
+        "c.status = 'submitted' AND c.company_id IN (SELECT id FROM companies WHERE ccpit_code = ?)"
+    )
+    total = tx.scalar(
+        f"SELECT COUNT(*) FROM certificates c WHERE {clause}", (reviewer.office_code,)
+    )
+    rows = tx.all(
+        f"SELECT c.id, c.version, c.cert_type, c.category, c.status, c.internal_number, "
+        f"c.certificate_number, c.invoice_number, c.invoice_date, c.importer_name, "
+        f"c.hand_signer, c.destination_country, c.fob_usd, c.created_at, c.submitted_at, "
+        f"c.approved_at FROM certificates c WHERE {clause} ORDER BY c.submitted_at, c.id "
+        f"LIMIT ? OFFSET ?",
+        (reviewer.office_code, page_size, (page - 1) * page_size),
+    )
+    return rows, total

@@ -1,0 +1,94 @@
+"""Setting up a store: offices, registered enterprises, companies and their users.
+
+This is the authority's and the Single Window's administration, done from Python (the
+demo, the tests, an operator's script) rather than through the enterprise API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coo_lab.domain.filing import ProductFiling
+from coo_lab.server import registry
+from coo_lab.server.auth import Role, create_user, iso, now
+from coo_lab.server.db import Transaction
+from coo_lab.server.feed import record_change
+
+
+def create_office(tx: Transaction, ccpit_code: str, name_en: str, name_cn: str, place: str) -> int:
+    return tx.insert(
+        "offices",
+        {"ccpit_code": ccpit_code, "name_en": name_en, "name_cn": name_cn, "place": place},
+    )
+
+
+def create_company(tx: Transaction, name: str) -> int:
+    """A Single Window enterprise account, not yet linked to a CCPIT registration."""
+    return tx.insert("companies", {"name": name, "created_at": iso(now())})
+
+
+def register_enterprise(
+    tx: Transaction,
+    office_code: str,
+    enterprise_code: str,
+    name_en: str,
+    name_cn: str,
+    signers: list[dict[str, Any]],
+    review_policy: str = "manual",
+) -> dict[str, Any]:
+    return registry.register_enterprise(
+        tx,
+        office_code,
+        {
+            "enterprise_code": enterprise_code,
+            "name_en": name_en,
+            "name_cn": name_cn,
+            "review_policy": review_policy,
+            "hand_signers": signers,
+        },
+    )
+
+
+def add_users(
+    tx: Transaction,
+    company_id: int | None,
+    users: list[tuple[str, str, Role]],
+    office_id: int | None = None,
+) -> None:
+    for username, password, role in users:
+        create_user(
+            tx,
+            username,
+            password,
+            role,
+            company_id=company_id,
+            office_id=office_id if role == Role.REVIEWER else None,
+            display_name=username,
+        )
+
+
+def add_product_filing(tx: Transaction, company_id: int, filing: ProductFiling) -> int:
+    """Store a product filing as the authority holds it (e.g. approved at its counter)."""
+    moment = iso(now())
+    status = "approved" if all(a.status == "approved" for a in filing.areas) else "submitted"
+    filing_id = tx.insert(
+        "product_filings",
+        {
+            "company_id": company_id,
+            "hs_code": filing.hs_code,
+            "name_en": filing.name_en,
+            "name_cn": filing.name_cn,
+            "status": status,
+            "version": 1,
+            "created_at": moment,
+            "updated_at": moment,
+            "submitted_at": moment,
+            "doc": "",
+        },
+    )
+    filing.id = filing_id
+    filing.version = 1
+    doc = filing.model_dump(mode="json")
+    tx.update("product_filings", filing_id, {"doc": filing.model_dump_json()})
+    record_change(tx, company_id, "product_filing", filing_id, "create", 1, doc)
+    return filing_id
