@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from decimal import Decimal
@@ -26,7 +27,7 @@ def _print_findings(findings) -> None:
         )
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_tour(args: argparse.Namespace) -> int:
     from coo_lab import samples
     from coo_lab.domain import codes
     from coo_lab.domain.numbers import certificate_number
@@ -68,6 +69,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_db() -> str:
+    return os.environ.get("COO_LAB_DB", "data/coo_lab.sqlite")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from coo_lab.server.app import create_app
+
+    app = create_app(args.db)
+    print(f"coo_lab service on http://{args.host}:{args.port}/docs (store: {args.db})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from coo_lab.server.demo import build_demo
+
+    summary = build_demo(args.db, scale=args.scale, seed=args.seed, fresh=not args.keep)
+    for line in summary:
+        print(line)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from coo_lab.domain.rules import CheckContext, check
 
@@ -102,7 +127,22 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="coo-lab", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="walk through the domain API on sample data")
+    p = sub.add_parser("serve", help="run the Single Window service")
+    p.add_argument("--db", default=default_db(), help="SQLite file (env COO_LAB_DB)")
+    p.add_argument("--host", default=os.environ.get("COO_LAB_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("COO_LAB_PORT", "8700")))
+    p.add_argument("--log-level", default="warning")
+    p = sub.add_parser("demo", help="fill a store with a realistic demo data set")
+    p.add_argument("--db", default=default_db(), help="SQLite file (env COO_LAB_DB)")
+    p.add_argument(
+        "--scale",
+        type=int,
+        default=None,
+        help="number of certificates (default: about two years of a few firms)",
+    )
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--keep", action="store_true", help="add to an existing store")
+    sub.add_parser("tour", help="walk through the domain API on sample data")
     p = sub.add_parser("check", help="review a certificate given as JSON")
     p.add_argument("file")
     sub.add_parser("rules", help="list the review rules")
@@ -114,9 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--to", required=True, help="destination ISO3, e.g. KOR")
     args = parser.parse_args(argv)
-    handler = {"demo": cmd_demo, "check": cmd_check, "rules": cmd_rules, "origin": cmd_origin}[
-        args.command
-    ]
+    handler = {
+        "serve": cmd_serve,
+        "demo": cmd_demo,
+        "tour": cmd_tour,
+        "check": cmd_check,
+        "rules": cmd_rules,
+        "origin": cmd_origin,
+    }[args.command]
     try:
         return handler(args)
     except CooLabError as exc:
