@@ -7,7 +7,7 @@ approved is the business of ``coo_lab.domain.rules``; a draft may be incomplete.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -129,6 +129,15 @@ class ProcessingDeclaration(DomainModel):
     processing_steps: Text = Field(min_length=1)
     imported_materials: list[ImportedMaterial] = Field(default_factory=list, max_length=5)
     declared_percentage: Percent | None = None  # 从价百分比 as the user typed it
+
+    @property
+    def imported_share(self) -> Decimal | None:
+        """``sum(CIF) / delivery unit price × 100`` to 0.01, rounded up: the exact figure the
+        substantial-transformation test uses (a printed 70 % may really be 70.4 %)."""
+        if not self.delivery_unit_price:
+            return None
+        cif = sum((m.cif_unit_price_usd for m in self.imported_materials), Decimal(0))
+        return (cif / self.delivery_unit_price * 100).quantize(Decimal("0.01"), ROUND_CEILING)
 
     @property
     def ad_valorem_percentage(self) -> Decimal | None:

@@ -18,6 +18,7 @@ REQUIRED: tuple[tuple[str, str, str], ...] = (
     ("destination_country", "destination country", "目的国"),
     ("transport_route", "transport route", "运输路线"),
     ("fob_usd", "FOB value in USD", "FOB值（美元）"),
+    ("hand_signer", "hand-signer", "手签员"),
 )
 """The basic-info fields without which no certificate can be reviewed."""
 
@@ -25,7 +26,7 @@ REQUIRED: tuple[tuple[str, str, str], ...] = (
 @rule(
     "CO-REQ-001",
     "invoice_number, invoice_date, application_place, application_date, "
-    "exporter, importer, destination_country, transport_route, fob_usd",
+    "exporter, importer, destination_country, transport_route, fob_usd, hand_signer",
     E,
     en="The basic-info fields a reviewer needs are filled",
     zh="审核所需的基本信息已填写",

@@ -143,22 +143,22 @@ def processing_percentage(cert: Certificate, ctx: CheckContext):
 def substantial_transformation(cert: Certificate, ctx: CheckContext):
     if cert.cert_type != "C":
         return None
-    minimum = Decimal(str(cert.agreement.origin.value_added_min))
+    minimum = Decimal(str(cert.agreement.origin.value_added_min)).normalize()
     hits = []
     for i, line in enumerate(cert.goods):
         proc = line.processing
         if proc is None or not proc.imported_materials:
             continue
         same_heading = any(m.hs_heading == proc.hs_heading for m in proc.imported_materials)
-        share = proc.ad_valorem_percentage
+        share = proc.imported_share
         if same_heading and share is not None and 100 - share < minimum:
             hits.append(
                 (
                     f"goods.{i}.processing",
                     f"imported materials of heading {proc.hs_heading} make up {share}% of "
-                    f"the delivery price; value added {100 - share}% is below {minimum}%",
+                    f"the delivery price; value added {100 - share}% is below {minimum:f}%",
                     f"使用同品目 {proc.hs_heading} 进口原料，占交货单价 {share}%，"
-                    f"增值 {100 - share}% 低于 {minimum}%",
+                    f"增值 {100 - share}% 低于 {minimum:f}%",
                 )
             )
     return hits
