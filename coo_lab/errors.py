@@ -4,9 +4,9 @@ Everything coo_lab raises on purpose is a ``CooLabError``, so a notebook can cat
 
     CooLabError
     ├── ValidationFailed      bad input: carries one ``FieldError`` per bad field (HTTP 422)
-    ├── IllegalTransition     a lifecycle action not allowed in the current status (HTTP 409)
     ├── NotFound              an id or code that does not exist, or is not yours (HTTP 404)
     ├── Conflict              a stale version or a duplicate (HTTP 409)
+    │   └── IllegalTransition a lifecycle action not allowed in the current status
     ├── PermissionDenied      the role or enterprise may not do this (HTTP 403)
     └── ServiceUnavailable    the service cannot be reached or is overloaded (HTTP 503)
 
@@ -16,6 +16,7 @@ Chinese and English (``message_zh`` / ``message_en``; ``str()`` gives both).
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,6 +64,8 @@ class FieldError:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no inf/nan: `1e999` or `NaN` sent in a body is echoed as text
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, list | tuple):
@@ -90,7 +93,15 @@ class ValidationFailed(CooLabError, ValueError):
         return {"model": self.model, "errors": [e.to_dict() for e in self.errors]}
 
 
-class IllegalTransition(CooLabError):
+class NotFound(CooLabError):
+    status_code = 404
+
+
+class Conflict(CooLabError):
+    status_code = 409
+
+
+class IllegalTransition(Conflict):
     """A lifecycle action that the current status does not allow."""
 
     status_code = 409
@@ -102,14 +113,6 @@ class IllegalTransition(CooLabError):
             f"cannot {action} a {kind} in status `{state}`; allowed actions there: {allowed_txt}",
             f"{kind} 当前状态为 `{state}`，不能执行 `{action}`；该状态允许：{allowed_txt}",
         )
-
-
-class NotFound(CooLabError):
-    status_code = 404
-
-
-class Conflict(CooLabError):
-    status_code = 409
 
 
 class PermissionDenied(CooLabError):

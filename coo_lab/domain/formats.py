@@ -179,6 +179,19 @@ def field_errors(exc: pydantic.ValidationError | Sequence[Mapping[str, Any]]) ->
         ctx: dict[str, Any] = dict(err.get("ctx") or {})
         kind = err["type"]
         nested = ctx.get("error")
+        if kind == "json_invalid":
+            # FastAPI could not parse the body; its loc is ("body", character position)
+            at = err["loc"][-1] if len(err["loc"]) > 1 else 0
+            out.append(
+                FieldError(
+                    str(err["loc"][0]) if err["loc"] else "body",
+                    None,
+                    f"a well-formed JSON document ({nested} at character {at})",
+                    f"格式正确的 JSON 文档（第 {at} 个字符处有误：{nested}）",
+                    kind,
+                )
+            )
+            continue
         if isinstance(nested, ValidationFailed):
             # a nested DomainModel (pydantic calls its custom __init__) already translated
             prefix = f"{path}." if err["loc"] else ""

@@ -9,18 +9,20 @@ produce a 500.
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from coo_lab import __version__
 from coo_lab.domain.formats import field_errors
 from coo_lab.errors import CooLabError, FieldError, ValidationFailed
 from coo_lab.server.db import Database
 from coo_lab.server.routes import accounts, basedata, certificates, feed, review
-from coo_lab.server.schemas import ErrorBody
+from coo_lab.server.schemas import ErrorBody, Health
 
 _ERRORS = {
     status: {"model": ErrorBody, "description": text}
@@ -69,7 +71,18 @@ def create_app(db_path: str | Path) -> FastAPI:
         ]
         return _error_response(ValidationFailed(errors, model="request"))
 
-    @app.get("/api/v1/health", tags=["service"])
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """FastAPI's and Starlette's own refusals, answered as an ``ErrorBody`` too."""
+        if exc.status_code == 400:  # a body FastAPI could not parse, e.g. not UTF-8
+            expected = ("a JSON document in UTF-8", "UTF-8 编码的 JSON 文档")
+            error = FieldError("body", None, *expected, "json_invalid")
+            return _error_response(ValidationFailed([error], model="request"))
+        name = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+        body = {"error": name, "message_en": str(exc.detail), "message_zh": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.get("/api/v1/health", response_model=Health, tags=["service"])
     def health() -> dict:
         with app.state.db.read() as tx:
             tx.scalar("SELECT 1")

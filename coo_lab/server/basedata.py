@@ -133,8 +133,13 @@ def search(
 ) -> tuple[list[dict[str, Any]], int]:
     where, params = "company_id = ? AND kind = ?", [company_id, kind]
     if q:
-        where += " AND (code LIKE ? OR doc LIKE ?)"
-        params += [f"%{q}%", f"%{q}%"]
+        # match the record's values (not the JSON it is stored as), `%` and `_` literally
+        where += (
+            " AND EXISTS (SELECT 1 FROM json_each(base_records.doc) AS f "
+            "WHERE f.type = 'text' AND f.value LIKE ? ESCAPE '\\')"
+        )
+        like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"%{like}%")
     total = tx.scalar(f"SELECT COUNT(*) FROM base_records WHERE {where}", params)
     rows = tx.all(
         f"SELECT * FROM base_records WHERE {where} ORDER BY code LIMIT ? OFFSET ?",

@@ -146,6 +146,26 @@ class ErrorBody(BaseModel):
     findings: list[FindingOut] = Field(default_factory=list)
 
 
+class ReceiptOut(BaseModel):
+    """A receipt (回执): one status change of a certificate or product filing."""
+
+    id: int
+    kind: str
+    document_id: int
+    document_number: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    at: datetime
+    reason: str
+    findings: list[FindingOut]
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
 class Change(BaseModel):
     seq: int
     entity: str

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header
 from pydantic import Field
 
 from coo_lab.domain.events import Announcement
-from coo_lab.domain.formats import DomainModel, EnterpriseCode, Name
+from coo_lab.domain.formats import DomainModel, EnterpriseCode, Name, Text
 from coo_lab.domain.parties import UserFiling
 from coo_lab.errors import PermissionDenied
 from coo_lab.server import auth, registry
@@ -22,8 +22,17 @@ router = APIRouter(prefix="/api/v1")
 
 @router.post("/auth/login", response_model=LoginResponse, tags=["accounts"])
 def login(body: LoginRequest, db: DB) -> dict:
+    # a failed login must still commit its attempt row (the rate limit counts them), so the
+    # refusal is raised after the transaction, not through it (which would roll it back)
     with db.transaction() as tx:
-        token, expires, who = auth.login(tx, body.username, body.password)
+        try:
+            token, expires, who = auth.login(tx, body.username, body.password)
+        except auth.Unauthenticated as exc:
+            refused = exc
+        else:
+            refused = None
+    if refused is not None:
+        raise refused
     return {
         "token": token,
         "expires_at": expires,
@@ -121,7 +130,7 @@ def list_announcements(db: DB) -> list[dict]:
 
 class AnnouncementIn(DomainModel):
     title: Name = Field(min_length=1)
-    body: str = Field(default="", max_length=20000)
+    body: Text = ""  # the stored Announcement's limit, so what is accepted can be shown
     published_on: date | None = None
 
 

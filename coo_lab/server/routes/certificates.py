@@ -17,6 +17,7 @@ from coo_lab.server.routes.common import (
     IfMatch,
     PageNo,
     PageSize,
+    RecordId,
     idempotent_write,
     page_of,
     with_etag,
@@ -29,6 +30,7 @@ from coo_lab.server.schemas import (
     GoodsLines,
     Page,
     Reason,
+    ReceiptOut,
 )
 
 router = APIRouter(prefix="/api/v1/certificates", tags=["certificates"])
@@ -91,14 +93,14 @@ def create(
 
 
 @router.get("/{cert_id}", response_model=CertificateView)
-def get(cert_id: int, scope: EnterpriseScope, db: DB):
+def get(cert_id: RecordId, scope: EnterpriseScope, db: DB):
     with db.read() as tx:
         return with_etag(certificates.view(*certificates.load(tx, scope.company_id, cert_id)))
 
 
 @router.put("/{cert_id}", response_model=CertificateView)
 def update(
-    cert_id: int, body: CertificateInput, scope: WriterScope, db: DB, version: IfMatch = None
+    cert_id: RecordId, body: CertificateInput, scope: WriterScope, db: DB, version: IfMatch = None
 ):
     """Replace the basic info of a draft or returned certificate (goods stay as they are)."""
     data = body.model_dump(mode="json", exclude_unset=True)
@@ -107,28 +109,32 @@ def update(
 
 
 @router.put("/{cert_id}/goods", response_model=CertificateView)
-def save_goods(cert_id: int, body: GoodsLines, scope: WriterScope, db: DB, version: IfMatch = None):
+def save_goods(
+    cert_id: RecordId, body: GoodsLines, scope: WriterScope, db: DB, version: IfMatch = None
+):
     """Save the goods lines (保存 on the goods tab): the list replaces the previous one."""
     with db.transaction() as tx:
         return with_etag(certificates.replace_goods(tx, scope, cert_id, body.goods, version))
 
 
 @router.delete("/{cert_id}", status_code=204)
-def delete(cert_id: int, scope: WriterScope, db: DB, version: IfMatch = None) -> None:
+def delete(cert_id: RecordId, scope: WriterScope, db: DB, version: IfMatch = None) -> None:
     """Delete a draft (only drafts can be deleted)."""
     with db.transaction() as tx:
         certificates.delete_draft(tx, scope, cert_id, version)
 
 
 @router.post("/{cert_id}/copy", status_code=201, response_model=CertificateView)
-def copy(cert_id: int, scope: WriterScope, db: DB, request: Request, key: IdempotencyKey = None):
+def copy(
+    cert_id: RecordId, scope: WriterScope, db: DB, request: Request, key: IdempotencyKey = None
+):
     return idempotent_write(
         db, scope.user, request, key, None, lambda tx: certificates.copy(tx, scope, cert_id), 201
     )
 
 
 @router.post("/{cert_id}/check", response_model=list[FindingOut])
-def check(cert_id: int, scope: EnterpriseScope, db: DB) -> list[dict]:
+def check(cert_id: RecordId, scope: EnterpriseScope, db: DB) -> list[dict]:
     """What the review would find now, with the service's full context; nothing is saved."""
     with db.read() as tx:
         row, cert = certificates.load(tx, scope.company_id, cert_id)
@@ -137,7 +143,7 @@ def check(cert_id: int, scope: EnterpriseScope, db: DB) -> list[dict]:
 
 @router.post("/{cert_id}/submit", response_model=CertificateView)
 def submit(
-    cert_id: int,
+    cert_id: RecordId,
     scope: WriterScope,
     db: DB,
     request: Request,
@@ -157,7 +163,7 @@ def submit(
 
 @router.post("/{cert_id}/amend-reissue", status_code=201, response_model=CertificateView)
 def amend_reissue(
-    cert_id: int, scope: WriterScope, db: DB, request: Request, key: IdempotencyKey = None
+    cert_id: RecordId, scope: WriterScope, db: DB, request: Request, key: IdempotencyKey = None
 ):
     """改证重发: a new draft citing this approved certificate; approving it voids this one."""
     return idempotent_write(
@@ -172,7 +178,7 @@ def amend_reissue(
 
 
 @router.post("/{cert_id}/void", response_model=CertificateView)
-def void(cert_id: int, body: Reason, scope: WriterScope, db: DB, version: IfMatch = None):
+def void(cert_id: RecordId, body: Reason, scope: WriterScope, db: DB, version: IfMatch = None):
     """作废 an approved or printed certificate, with a reason."""
     with db.transaction() as tx:
         return with_etag(
@@ -182,8 +188,8 @@ def void(cert_id: int, body: Reason, scope: WriterScope, db: DB, version: IfMatc
         )
 
 
-@router.get("/{cert_id}/receipts")
-def receipts(cert_id: int, scope: EnterpriseScope, db: DB) -> list[dict]:
+@router.get("/{cert_id}/receipts", response_model=list[ReceiptOut])
+def receipts(cert_id: RecordId, scope: EnterpriseScope, db: DB) -> list[dict]:
     """Every status change of this certificate (审核回执), newest first."""
     with db.read() as tx:
         certificates.load(tx, scope.company_id, cert_id)

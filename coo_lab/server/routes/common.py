@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from coo_lab.errors import FieldError, ValidationFailed
@@ -45,6 +45,8 @@ IdempotencyKey = Annotated[
         description="a unique key per intended write; a retry with it returns the first answer",
     ),
 ]
+# a record id in a path: SQLite's integer range (a larger one would overflow the driver)
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 

@@ -10,12 +10,12 @@ from coo_lab.server.deps import DB, EnterpriseScope, User
 from coo_lab.server.feed import MAX_PAGE, changes_after
 from coo_lab.server.receipts import list_receipts
 from coo_lab.server.routes.common import PageNo, PageSize, page_of
-from coo_lab.server.schemas import ChangePage
+from coo_lab.server.schemas import ChangePage, Page, ReceiptOut
 
 router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/receipts", tags=["receipts"])
+@router.get("/receipts", response_model=Page[ReceiptOut], tags=["receipts"])
 def receipts(
     scope: EnterpriseScope,
     db: DB,
