@@ -11,10 +11,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 from coo_lab.errors import CooLabError, PermissionDenied
+from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 
 TOKEN_TTL = timedelta(hours=8)
@@ -38,14 +40,6 @@ class TooManyAttempts(CooLabError):
     status_code = 429
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
-
-
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
@@ -59,6 +53,11 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
 
 
 def _token_hash(token: str) -> str:
@@ -108,7 +107,8 @@ def login(tx: Transaction, username: str, password: str) -> tuple[str, datetime,
             f"用户 `{username}` 登录失败次数过多，请 {minutes} 分钟后再试",
         )
     row = tx.one("SELECT id, password_hash FROM users WHERE username = ?", (username,))
-    ok = row is not None and verify_password(password, row["password_hash"])
+    # an unknown user costs the same hash as a known one: timing must not tell them apart
+    ok = verify_password(password, row["password_hash"] if row else _dummy_hash()) and bool(row)
     tx.execute(
         "INSERT INTO login_attempts (username, at, success) VALUES (?, ?, ?)",
         (username, iso(moment), int(ok)),

@@ -12,7 +12,7 @@ from typing import Any
 from coo_lab.domain.formats import DomainModel
 from coo_lab.domain.parties import Exporter, Importer, Producer, SpecialClause
 from coo_lab.errors import Conflict, NotFound
-from coo_lab.server.auth import iso, now
+from coo_lab.server.clock import iso, now
 from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Transaction
 from coo_lab.server.feed import record_change

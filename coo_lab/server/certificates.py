@@ -17,7 +17,7 @@ from coo_lab.domain.lifecycle import CertificateAction, CertificateStatus, certi
 from coo_lab.domain.numbers import internal_number
 from coo_lab.domain.parties import Exporter, Importer, Producer
 from coo_lab.errors import Conflict, FieldError, NotFound, ValidationFailed
-from coo_lab.server.auth import iso, now
+from coo_lab.server.clock import iso, now
 from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Row, Transaction
 from coo_lab.server.deps import Scope
@@ -287,6 +287,12 @@ def amend_reissue(tx: Transaction, scope: Scope, cert_id: int) -> dict[str, Any]
     """改证重发: a new draft citing an approved certificate; approval voids the original."""
     row, cert = load(tx, scope.company_id, cert_id)
     certificate_transition(cert.status, CertificateAction.AMEND_REISSUE)
+    if cert.cert_type == "E":
+        raise Conflict(
+            "ASEAN (Form E) certificates are not reissued: ACFTA has changes made by hand on "
+            "the original (CO-REISSUE-002)",
+            "中国-东盟（E）证书不办理改证重发，须在原证上更正（CO-REISSUE-002）",
+        )
     pending = tx.scalar(
         "SELECT id FROM certificates WHERE original_id = ? AND status NOT IN ('void')", (cert_id,)
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coo_lab.server.auth import Principal, iso, now
+from coo_lab.server.auth import Principal
+from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 
 MAX_PAGE = 1000
@@ -32,8 +33,8 @@ def record_change(
 ) -> int:
     """Append one change; returns its sequence number."""
     cur = tx.execute(
-        "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data, authority) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
         (
             company_id,
             entity,
@@ -42,22 +43,33 @@ def record_change(
             version,
             iso(now()),
             None if data is None else dumps(data),
+            int(authority_sees(entity, data)),
         ),
     )
     return int(cur.fetchone()[0])
 
 
+AUTHORITY_ENTITIES = frozenset({"certificate", "receipt", "product_filing"})
+
+
+def authority_sees(entity: str, data: dict[str, Any] | None) -> bool:
+    """The authority sees what was declared to it: not drafts, not base data."""
+    if entity not in AUTHORITY_ENTITIES or data is None:
+        return False
+    return data.get("status", data.get("to_status")) not in (None, "draft")
+
+
 def changes_after(tx: Transaction, user: Principal, after: int, limit: int) -> list[dict[str, Any]]:
     """The changes visible to a user after a sequence number, in sequence order.
 
-    Enterprise users see their company's changes; reviewers those of the enterprises
-    registered with their office.
+    Enterprise users see all of their company's changes; reviewers see what the enterprises
+    registered with their office declared (``authority_sees``), never drafts or base data.
     """
     limit = max(1, min(limit, MAX_PAGE))
     if user.company_id is not None:
         where, param = "company_id = ?", user.company_id
     else:
-        where = "company_id IN (SELECT id FROM companies WHERE ccpit_code = ?)"
+        where = "authority = 1 AND company_id IN (SELECT id FROM companies WHERE ccpit_code = ?)"
         param = user.office_code
     rows = tx.all(
         f"SELECT seq, entity, entity_id, op, version, at, data FROM changes "

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from coo_lab.errors import Conflict
-from coo_lab.server.auth import iso, now
+from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 from coo_lab.server.feed import dumps
 

@@ -175,4 +175,13 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        [
+            # what the authority may see of an enterprise's changes: submitted documents and
+            # their receipts, never drafts or base data
+            "ALTER TABLE changes ADD COLUMN authority INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX changes_authority ON changes (authority, company_id, seq)",
+        ],
+    ),
 ]

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from coo_lab.server.auth import iso, now
+from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 from coo_lab.server.feed import dumps, record_change
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from coo_lab.domain.parties import UserFiling
 from coo_lab.errors import Conflict, FieldError, NotFound, ValidationFailed
-from coo_lab.server.auth import iso, now
+from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 
 
@@ -49,6 +49,13 @@ def file_user(tx: Transaction, company_id: int, filing: UserFiling) -> dict[str,
             filing.hand_signer,
             f"a hand-signer registered with the authority and not cancelled ({why})",
             "在贸促会备案且未注销的手签员" + ("（已注销）" if signer else "（未备案）"),
+        )
+    current = tx.one("SELECT enterprise_code, filed_at FROM companies WHERE id = ?", (company_id,))
+    if current and current["filed_at"] and current["enterprise_code"] != filing.enterprise_code:
+        raise Conflict(
+            f"this account is already filed for enterprise {current['enterprise_code']}; "
+            "it cannot be re-filed for another one",
+            f"本账户已备案为企业 {current['enterprise_code']}，不能改为其他企业",
         )
     taken = tx.scalar(
         "SELECT id FROM companies WHERE enterprise_code = ? AND id <> ?",

@@ -22,7 +22,8 @@ from coo_lab.domain.parties import EnterpriseFiling, HandSigner
 from coo_lab.domain.rules import CheckContext, Finding, check
 from coo_lab.errors import NotFound
 from coo_lab.server import certificates
-from coo_lab.server.auth import Principal, now
+from coo_lab.server.auth import Principal
+from coo_lab.server.clock import china_date, china_today, now
 from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Row, Transaction
 from coo_lab.server.feed import dumps
@@ -99,7 +100,7 @@ def context_for(
 
 
 def run_check(tx: Transaction, company_id: int, row: Row, cert: Certificate) -> list[Finding]:
-    return check(cert, context_for(tx, company_id, row, cert, now().date()))
+    return check(cert, context_for(tx, company_id, row, cert, china_today()))
 
 
 def _receipt(
@@ -161,10 +162,11 @@ def submit(
 
 
 def _office_row(tx: Transaction, reviewer: Principal, cert_id: int) -> tuple[Row, Certificate]:
-    """A certificate of an enterprise registered with the reviewer's office."""
+    """A declared certificate of an enterprise registered with the reviewer's office (the
+    authority never sees an enterprise's drafts)."""
     company_id = tx.scalar(
         "SELECT c.company_id FROM certificates c JOIN companies co ON co.id = c.company_id "
-        "WHERE c.id = ? AND co.ccpit_code = ?",
+        "WHERE c.id = ? AND co.ccpit_code = ? AND c.status <> 'draft'",
         (cert_id, reviewer.office_code),
     )
     if company_id is None:
@@ -187,7 +189,7 @@ def _approve(tx: Transaction, row: Row, cert: Certificate, actor: str, reason: s
     )
     cert.certificate_number = certificate_number(year, cert.cert_type, cert.enterprise_code, serial)
     cert.approved_at = moment
-    cert.signing_date = moment.date()
+    cert.signing_date = china_date(moment)
     place = tx.scalar("SELECT place FROM offices WHERE ccpit_code = ?", (cert.ccpit_code,))
     if place:
         cert.signing_place = place

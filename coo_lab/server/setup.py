@@ -10,7 +10,8 @@ from typing import Any
 
 from coo_lab.domain.filing import ProductFiling
 from coo_lab.server import registry
-from coo_lab.server.auth import Role, create_user, iso, now
+from coo_lab.server.auth import Role, create_user
+from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 from coo_lab.server.feed import record_change
 

@@ -3,7 +3,7 @@ server on a loopback port where real sockets matter.
 
 The seed: one CCPIT office (Dalian, 210200) with a reviewer, and three companies —
 ``hx`` (the sample enterprise of ``coo_lab.samples``, user filing done, approved product
-filings for every agreement, one base record of each kind), ``ln`` (another registered
+filings for every agreement, no base data), ``ln`` (another registered
 enterprise of the same office, user filing done, review policy "automatic") and ``new``
 (registered but user filing NOT done). A second office (Shenyang, 210100) has its own
 reviewer and nothing else. Passwords are ``pw-<username>``.

@@ -13,7 +13,8 @@ from coo_lab.domain.formats import DomainModel, EnterpriseCode, Name, Text
 from coo_lab.domain.parties import UserFiling
 from coo_lab.errors import PermissionDenied
 from coo_lab.server import auth, registry
-from coo_lab.server.auth import Role, iso, now
+from coo_lab.server.auth import Role
+from coo_lab.server.clock import iso, now
 from coo_lab.server.deps import DB, Reviewer, User
 from coo_lab.server.schemas import LoginRequest, LoginResponse, Me, SignerIn, UserFilingState
 
