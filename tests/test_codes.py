@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from coo_lab.domain import codes
+from coo_lab.domain import codes, route
 from coo_lab.domain.codes import (
     countries,
     country,
@@ -211,6 +213,89 @@ def test_search_by_locode_and_limits() -> None:
     assert len({loc.locode for loc in found}) == len(found)
 
 
+# --- location names: the letters the source lost to U+FFFD are repaired at build time -------
+
+LOST = "\ufffd"
+
+
+def test_no_location_name_has_a_lost_letter() -> None:
+    rows = codes._location_data()[0]
+    assert len(rows) > 100_000
+    assert [row[1] for row in rows if LOST in row[3]] == []
+
+
+@pytest.mark.parametrize(
+    ("locode", "name"),
+    [
+        ("ISREY", "Reykjavík"),
+        ("CRLIO", "Puerto Limón"),
+        ("BRSSZ", "Santos"),  # never damaged: unchanged
+        ("BRSAO", "São Paulo"),
+        ("DEMUC", "München"),
+        ("SEGOT", "Göteborg"),
+        ("CHGVA", "Genève"),
+        ("COBOG", "Bogotá"),
+        ("PLNOS", "Nowa Sól"),
+        ("NOTOS", "Tromsø"),
+        ("FRSET", "Sète"),
+        ("CWCUR", "Curaçao"),
+    ],
+)
+def test_repaired_location_names(locode: str, name: str) -> None:
+    found = location(locode)
+    assert found is not None
+    assert found.name == name
+
+
+def test_repaired_names_in_the_route() -> None:
+    limon = location("CRLIO")
+    assert limon is not None and limon.name.startswith("Puerto Lim")
+    assert route.place_name("ISREY") == "REYKJAVÍK, ICELAND"
+    assert "REYKJAV" in route.place_name("ISREY")
+    for code in ("ISREY", "CRLIO", "BRSAO", "DEMUC", "SEGOT"):
+        assert LOST not in route.place_name(code)
+    assert route.place_name("BRSAO") == "SÃO PAULO, BRAZIL"
+
+
+def test_repaired_names_are_searchable() -> None:
+    assert search_locations("São Paulo", "BR")[0].locode == "BRSAO"
+    assert search_locations("reykjavík")[0].locode == "ISREY"
+
+
+def _build_script() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "scripts" / "build_reference_data.py"
+    spec = importlib.util.spec_from_file_location("build_reference_data", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_name_repairer_rules() -> None:
+    """The repair steps on their own, with no clean names to learn from."""
+    repairer = _build_script().NameRepairer([], [])
+
+    def repair(iso2: str, name: str, subdivision: str = "") -> str:
+        """``name`` with "?" for each lost letter."""
+        row = {"locode": "XXXXX", "country": iso2, "subdivision": subdivision}
+        return repairer.repair({**row, "name": name.replace("?", LOST)})
+
+    assert repair("BR", "S?o Jo?o") == "São João"  # known words
+    assert repair("BR", "Ribeir?o Preto") == "Ribeirão Preto"  # Portuguese "-ão"
+    assert repair("FR", "Pagny-l?s-Goin") == "Pagny-lès-Goin"
+    assert repair("FR", "Nanteuil-en-Vall?e") == "Nanteuil-en-Vallée"
+    assert repair("FR", "?vian-les-Bains") == "Évian-les-Bains"
+    assert repair("FR", "Pointe-?-Pitre") == "Pointe-à-Pitre"  # a lone "à" stays small
+    assert repair("TR", "Bakirk?y") == "Bakirköy"
+    assert repair("CZ", "Velk? Tynec") == "Velký Tynec"  # the adjective agrees with its noun
+    assert repair("CZ", "Cesk? Lipa") == "Ceská Lipa"
+    assert repair("ES", "Camag?ey") == "Camagüey"
+    assert repair("SE", "Malm?") == "Malmö"
+    assert repair("IS", "REYKJAV?K") == "REYKJAVÍK"  # capitals stay capitals
+    for iso2 in ("DE", "HU", "VN", "IQ", "XX"):  # whatever the language: no U+FFFD left
+        assert LOST not in repair(iso2, "?b?c? d??f")
+
+
 # --- units and currencies ------------------------------------------------------------------
 
 
@@ -274,3 +359,9 @@ def test_loaders_are_cached() -> None:
     assert all(hasattr(getattr(codes, n), "cache_info") for n in _LOADERS)
     hs_exists("0101")
     assert codes._hs_codes() is codes._hs_codes()
+
+
+def test_location_search_ignores_accents() -> None:
+    assert codes.search_locations("sao paulo", "BR")[0].locode == "BRSAO"
+    assert codes.search_locations("REYKJAVIK", "IS")[0].locode == "ISREY"
+    assert codes.fold("São Paulo") == "sao paulo"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -154,7 +155,8 @@ def _location_data() -> tuple[list[_LocRow], dict[str, list[_LocRow]], dict[str,
     by_country: dict[str, list[_LocRow]] = {}
     by_code: dict[str, _LocRow] = {}
     for locode, iso2, name, subdivision, function in _read_csv("unlocode.csv.gz"):
-        row = (name.casefold(), locode, iso2, name, subdivision, function)
+        key = name.casefold() if name.isascii() else fold(name)
+        row = (key, locode, iso2, name, subdivision, function)
         rows.append(row)
         by_country.setdefault(iso2, []).append(row)
         by_code.setdefault(locode, row)
@@ -250,6 +252,12 @@ def country_by_iso2(iso2: str) -> Country | None:
 # --- locations -----------------------------------------------------------------------------
 
 
+def fold(text: str) -> str:
+    """Case and accents aside, as people type place names: "São Paulo" -> "sao paulo"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def location(locode: str) -> Location | None:
     """By UN/LOCODE, case-insensitive, inner spaces ignored: "cn dlc" -> CNDLC."""
     row = _location_data()[2].get("".join(locode.split()).upper())
@@ -267,7 +275,7 @@ def _iso2_of(query: str) -> str | None:
 def search_locations(
     name: str, country: str | None = None, *, ports_only: bool = False, limit: int = 20
 ) -> list[Location]:
-    """Places whose name contains ``name`` (case-insensitive), best first.
+    """Places whose name contains ``name`` (case- and accent-insensitive), best first.
 
     Order: a location whose locode is the query itself; then exact name matches, names
     starting with the query, names containing it; ports before other places within each of
@@ -275,7 +283,7 @@ def search_locations(
     ``ports_only`` filter every result, the locode match included. Each locode appears once.
     An unknown ``country`` gives an empty list.
     """
-    query = " ".join(name.split()).casefold()
+    query = fold(" ".join(name.split()))
     if not query or limit <= 0:
         return []
     rows, by_country, by_code = _location_data()
