@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from coo_lab.domain.certificate import Certificate
@@ -30,6 +31,13 @@ from coo_lab.server.feed import dumps
 from coo_lab.server.receipts import issue_receipt
 
 SYSTEM_ACTOR = "system (自动审核)"
+
+
+@lru_cache(maxsize=1024)
+def _filing(doc: str) -> ProductFiling:
+    """A stored product filing, parsed once per distinct document (its JSON is the key, so an
+    edited filing is a new entry). The rules only read filings; nothing may change these."""
+    return ProductFiling.model_validate_json(doc)
 
 
 def enterprise_filing(tx: Transaction, company_id: int) -> EnterpriseFiling | None:
@@ -77,7 +85,7 @@ def context_for(
     if hs6:
         marks = ", ".join("?" for _ in hs6)
         filings = [
-            ProductFiling.model_validate_json(r["doc"])
+            _filing(r["doc"])
             for r in tx.all(
                 f"SELECT doc FROM product_filings WHERE company_id = ? "
                 f"AND substr(hs_code, 1, 6) IN ({marks})",
