@@ -65,7 +65,7 @@ def changes_after(tx: Transaction, user: Principal, after: int, limit: int) -> l
     Enterprise users see all of their company's changes; reviewers see what the enterprises
     registered with their office declared (``authority_sees``), never drafts or base data.
     """
-    limit = max(1, min(limit, MAX_PAGE))
+    limit = max(1, min(limit, MAX_PAGE + 1))  # +1: the route asks one more to see if more
     if user.company_id is not None:
         where, param = "company_id = ?", user.company_id
     else:

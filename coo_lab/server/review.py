@@ -165,7 +165,9 @@ def submit(
         (company_id,),
     )
     if policy == "automatic" and not findings:
-        return _approve(tx, row, cert, SYSTEM_ACTOR, "approved by smart review (智能审核通过)")
+        return _approve(
+            tx, row, cert, SYSTEM_ACTOR, "approved by smart review (智能审核通过)", findings=[]
+        )
     return certificates.save(tx, row, cert, findings=dumps(found))
 
 
@@ -187,11 +189,20 @@ def approve(tx: Transaction, reviewer: Principal, cert_id: int, remark: str = ""
     return _approve(tx, row, cert, reviewer.username, remark or "approved (审核通过)")
 
 
-def _approve(tx: Transaction, row: Row, cert: Certificate, actor: str, reason: str) -> dict:
+def _approve(
+    tx: Transaction,
+    row: Row,
+    cert: Certificate,
+    actor: str,
+    reason: str,
+    findings: list[dict] | None = None,
+) -> dict:
+    """Approve: number (series per enterprise, type and China's calendar year), signing date
+    and place; ``findings`` replaces the stored ones (smart review: none)."""
     before = cert.status
     cert.status = certificate_transition(cert.status, CertificateAction.APPROVE)
     moment = now()
-    year = moment.year
+    year = china_date(moment).year
     serial = certificates.next_serial(
         tx, f"certificate:{cert.enterprise_code}:{cert.cert_type}:{year}"
     )
@@ -202,7 +213,8 @@ def _approve(tx: Transaction, row: Row, cert: Certificate, actor: str, reason: s
     if place:
         cert.signing_place = place
     _receipt(tx, row, cert, before, actor, reason)
-    shown = certificates.save(tx, row, cert)
+    extra = {} if findings is None else {"findings": dumps(findings)}
+    shown = certificates.save(tx, row, cert, **extra)
     if row["original_id"]:
         certificates.void(
             tx,
