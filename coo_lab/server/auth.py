@@ -75,6 +75,8 @@ class Principal:
     company_id: int | None
     office_id: int | None
     office_code: str | None
+    enterprise_code: str | None = None  # set once the company has done user filing
+    company_ccpit_code: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -131,8 +133,10 @@ def logout(tx: Transaction, token: str) -> None:
 
 _PRINCIPAL_SQL = """
     SELECT u.id, u.username, u.role, u.display_name, u.company_id, u.office_id,
-           o.ccpit_code AS office_code
+           o.ccpit_code AS office_code, c.enterprise_code, c.ccpit_code AS company_ccpit_code,
+           c.filed_at
     FROM users u LEFT JOIN offices o ON o.id = u.office_id
+    LEFT JOIN companies c ON c.id = u.company_id
 """
 
 
@@ -170,6 +174,8 @@ def _principal(row: dict) -> Principal:
         company_id=row["company_id"],
         office_id=row["office_id"],
         office_code=row["office_code"],
+        enterprise_code=row["enterprise_code"] if row["filed_at"] else None,
+        company_ccpit_code=row["company_ccpit_code"] if row["filed_at"] else None,
     )
 
 

@@ -17,7 +17,7 @@ from coo_lab.server.idempotency import remember, replay, request_hash
 _VERSION = re.compile(r'(?:W/)?"?(\d{1,12})"?')
 
 
-def if_match(
+async def if_match(
     if_match: Annotated[
         str | None, Header(description="the version you read, e.g. 3 (see the ETag header)")
     ] = None,
