@@ -1,0 +1,447 @@
+"""The Python client of the Single Window service: what analysts import in a notebook.
+
+    import coo_lab
+    client = coo_lab.Client("http://127.0.0.1:8700", username="haixing_operator",
+                            password="...")
+    drafts = client.certificates.list(status="draft")      # a pandas DataFrame
+    cert = client.certificates.get(42)                      # a coo_lab.Certificate
+    client.check(cert)                                      # the authority's rules, locally
+
+Reads and writes that are safe to repeat are retried on connection errors and 502/503/504;
+creates and submits carry an ``Idempotency-Key`` so their retries are safe too. Errors come
+back as the ``CooLabError`` tree (``ValidationFailed`` with its fields, ``Conflict``,
+``NotFound``…), never as bare HTTP errors.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from coo_lab.domain.certificate import Certificate, GoodsLine
+from coo_lab.domain.rules import CheckContext, Finding, check
+from coo_lab.errors import (
+    Conflict,
+    CooLabError,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+    ValidationFailed,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_TIMEOUT = 30.0
+RETRY_STATUSES = frozenset({502, 503, 504})
+PAGE_SIZE = 500
+
+
+class Client:
+    """A logged-in session with the service; see the module docstring."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        session: requests.Session | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = 3,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.retries = retries
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        elif username is not None:
+            self.login(username, password or "")
+        self.exporters = BaseData(self, "exporters")
+        self.importers = BaseData(self, "importers")
+        self.producers = BaseData(self, "producers")
+        self.special_clauses = BaseData(self, "special-clauses")
+        self.certificates = Certificates(self)
+        self.review = Review(self)
+
+    # --- transport -----------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """One API call; retried when safe; the JSON answer, or a ``CooLabError``."""
+        headers = dict(headers or {})
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        safe = method in ("GET", "PUT", "DELETE", "HEAD") or bool(idempotency_key)
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.session.request(
+                    method,
+                    self.base_url + path,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if safe and attempt <= self.retries:
+                    time.sleep(0.2 * 2 ** (attempt - 1))
+                    continue
+                raise ServiceUnavailable(
+                    f"cannot reach the service at {self.base_url}: {exc}",
+                    f"无法连接服务 {self.base_url}：{exc}",
+                ) from exc
+            if response.status_code in RETRY_STATUSES and safe and attempt <= self.retries:
+                time.sleep(0.2 * 2 ** (attempt - 1))
+                continue
+            return _answer(response)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("GET", path, params=params)
+
+    def pages(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a paged list, page after page."""
+        page = 1
+        while True:
+            body = self.get(path, page=page, page_size=PAGE_SIZE, **params)
+            yield from body["items"]
+            if page * PAGE_SIZE >= body["total"] or not body["items"]:
+                return
+            page += 1
+
+    def frame(self, path: str, **params: Any) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(list(self.pages(path, **params)))
+
+    # --- accounts --------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        body = self.request(
+            "POST", "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        self.session.headers["Authorization"] = f"Bearer {body['token']}"
+        return body
+
+    def logout(self) -> None:
+        self.request("POST", "/api/v1/auth/logout")
+        self.session.headers.pop("Authorization", None)
+
+    def me(self) -> dict[str, Any]:
+        return self.get("/api/v1/auth/me")
+
+    def user_filing(self) -> dict[str, Any]:
+        return self.get("/api/v1/user-filing")
+
+    def file_user(self, ccpit_code: str, enterprise_code: str, hand_signer: str) -> dict:
+        """用户备案: link this account's company to its CCPIT registration."""
+        return self.request(
+            "POST",
+            "/api/v1/user-filing",
+            json={
+                "ccpit_code": ccpit_code,
+                "enterprise_code": enterprise_code,
+                "hand_signer": hand_signer,
+            },
+        )
+
+    def announcements(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.get("/api/v1/announcements"))
+
+    def receipts(self, kind: str | None = None) -> pd.DataFrame:
+        """The enterprise's receipts (回执), newest first."""
+        return self.frame("/api/v1/receipts", kind=kind)
+
+    def changes(self, after: int = 0, limit: int = 1000) -> dict[str, Any]:
+        """One page of the change feed after sequence ``after``."""
+        return self.get("/api/v1/changes", after=after, limit=limit)
+
+    # --- review before submission --------------------------------------------------------
+
+    def check(
+        self, certificate: Certificate | Mapping[str, Any], context: CheckContext | None = None
+    ) -> list[Finding]:
+        """The authority's rules, run here and now on a certificate (nothing is sent)."""
+        return check(certificate, context)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class BaseData:
+    """One kind of base data (exporters, importers, producers, special clauses)."""
+
+    def __init__(self, client: Client, path: str) -> None:
+        self._client, self._path = client, f"/api/v1/{path}"
+
+    def list(self, q: str | None = None) -> pd.DataFrame:
+        return self._client.frame(self._path, q=q)
+
+    def get(self, record_id: int) -> dict[str, Any]:
+        return self._client.get(f"{self._path}/{record_id}")
+
+    def create(self, record: Any, *, idempotency_key: str | None = None) -> dict[str, Any]:
+        return self._client.request(
+            "POST", self._path, json=_json(record), idempotency_key=idempotency_key or new_key()
+        )
+
+    def update(self, record_id: int, record: Any, version: int) -> dict[str, Any]:
+        data = {
+            k: v
+            for k, v in _json(record).items()
+            if k not in ("id", "kind", "version", "created_at", "updated_at")
+        }
+        return self._client.request(
+            "PUT", f"{self._path}/{record_id}", json=data, headers={"If-Match": str(version)}
+        )
+
+    def delete(self, record_id: int, version: int) -> None:
+        self._client.request(
+            "DELETE", f"{self._path}/{record_id}", headers={"If-Match": str(version)}
+        )
+
+
+_SERVER_OWNED = {
+    "id",
+    "version",
+    "status",
+    "category",
+    "internal_number",
+    "certificate_number",
+    "original_certificate_number",
+    "enterprise_code",
+    "ccpit_code",
+    "company_name_cn",
+    "created_at",
+    "submitted_at",
+    "approved_at",
+    "goods",
+    "findings",
+    "print_count",
+    "void_reason",
+    "original_id",
+}
+
+
+class Certificates:
+    """Certificates of origin: the deck's screens as methods."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._path = "/api/v1/certificates"
+
+    def list(self, view: str | None = None, **filters: Any) -> pd.DataFrame:
+        """Query (general / preferential / void view; invoice_number, cert_type, status,
+        hand_signer, created_from/to, submitted_from/to, sort, order) — every page."""
+        return self._client.frame(self._path, view=view, **filters)
+
+    def get(self, cert_id: int) -> Certificate:
+        return _certificate(self._client.get(f"{self._path}/{cert_id}"))
+
+    def raw(self, cert_id: int) -> dict[str, Any]:
+        """The service's view: the certificate plus findings, print count, void reason."""
+        return self._client.get(f"{self._path}/{cert_id}")
+
+    def create(
+        self, certificate: Certificate | Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Certificate:
+        """Save the basic info as a draft, then the goods lines (two calls, as in the deck)."""
+        data = _json(certificate)
+        goods = data.get("goods") or []
+        basic = {k: v for k, v in data.items() if k not in _SERVER_OWNED}
+        key = idempotency_key or new_key()
+        created = self._client.request("POST", self._path, json=basic, idempotency_key=key)
+        if goods:
+            try:
+                created = self._client.request(
+                    "PUT",
+                    f"{self._path}/{created['id']}/goods",
+                    json={"goods": goods},
+                    headers={"If-Match": str(created["version"])},
+                )
+            except Conflict:
+                # a retry with the same key: the first call may already have saved the goods
+                current = self._client.get(f"{self._path}/{created['id']}")
+                if _same_goods(current["goods"], goods):
+                    return _certificate(current)
+                raise
+        return _certificate(created)
+
+    def update(
+        self, cert_id: int, certificate: Certificate | Mapping[str, Any], version: int
+    ) -> Certificate:
+        basic = {k: v for k, v in _json(certificate).items() if k not in _SERVER_OWNED}
+        return _certificate(
+            self._client.request(
+                "PUT", f"{self._path}/{cert_id}", json=basic, headers={"If-Match": str(version)}
+            )
+        )
+
+    def save_goods(
+        self, cert_id: int, goods: list[GoodsLine | Mapping[str, Any]], version: int
+    ) -> Certificate:
+        return _certificate(
+            self._client.request(
+                "PUT",
+                f"{self._path}/{cert_id}/goods",
+                json={"goods": [_json(g) for g in goods]},
+                headers={"If-Match": str(version)},
+            )
+        )
+
+    def delete(self, cert_id: int, version: int) -> None:
+        self._client.request(
+            "DELETE", f"{self._path}/{cert_id}", headers={"If-Match": str(version)}
+        )
+
+    def copy(self, cert_id: int) -> Certificate:
+        return _certificate(
+            self._client.request("POST", f"{self._path}/{cert_id}/copy", idempotency_key=new_key())
+        )
+
+    def check(self, cert_id: int) -> list[dict[str, Any]]:
+        """What the service's review would find now, with its full context."""
+        return self._client.request("POST", f"{self._path}/{cert_id}/check")
+
+    def submit(self, cert_id: int, *, idempotency_key: str | None = None) -> dict[str, Any]:
+        """申报. The answer has the new status and the findings (a returned certificate
+        carries the rule errors that returned it)."""
+        return self._client.request(
+            "POST", f"{self._path}/{cert_id}/submit", idempotency_key=idempotency_key or new_key()
+        )
+
+    def amend_reissue(self, cert_id: int) -> Certificate:
+        return _certificate(
+            self._client.request(
+                "POST", f"{self._path}/{cert_id}/amend-reissue", idempotency_key=new_key()
+            )
+        )
+
+    def void(self, cert_id: int, reason: str, version: int | None = None) -> Certificate:
+        headers = {"If-Match": str(version)} if version is not None else None
+        return _certificate(
+            self._client.request(
+                "POST", f"{self._path}/{cert_id}/void", json={"reason": reason}, headers=headers
+            )
+        )
+
+    def receipts(self, cert_id: int) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self._client.get(f"{self._path}/{cert_id}/receipts"))
+
+
+class Review:
+    """The authority's side (reviewer accounts)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def queue(self) -> pd.DataFrame:
+        return self._client.frame("/api/v1/review/queue")
+
+    def get(self, cert_id: int) -> dict[str, Any]:
+        return self._client.get(f"/api/v1/review/certificates/{cert_id}")
+
+    def approve(self, cert_id: int) -> dict[str, Any]:
+        return self._client.request("POST", f"/api/v1/review/certificates/{cert_id}/approve")
+
+    def return_(self, cert_id: int, reason: str) -> dict[str, Any]:
+        return self._client.request(
+            "POST", f"/api/v1/review/certificates/{cert_id}/return", json={"reason": reason}
+        )
+
+
+def _json(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=False)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def _same_goods(saved: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> bool:
+    as_lines = [GoodsLine.model_validate(g).model_dump(exclude={"line_no"}) for g in wanted]
+    return as_lines == [GoodsLine.model_validate(g).model_dump(exclude={"line_no"}) for g in saved]
+
+
+def _certificate(body: dict[str, Any]) -> Certificate:
+    fields = Certificate.model_fields
+    return Certificate.model_validate({k: v for k, v in body.items() if k in fields})
+
+
+_ERRORS: dict[str, type[CooLabError]] = {
+    "not_found": NotFound,
+    "conflict": Conflict,
+    "illegal_transition": Conflict,  # IllegalTransition is a Conflict; its parts stay server-side
+    "permission_denied": PermissionDenied,
+    "service_unavailable": ServiceUnavailable,
+}
+
+
+def _answer(response: requests.Response) -> Any:
+    """The JSON of a successful answer; an error answer raised as its ``CooLabError``."""
+    if response.status_code == 204:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.ok:
+        return body
+    if not isinstance(body, dict) or "message_en" not in body:
+        text = response.text[:300]
+        raise ServiceUnavailable(
+            f"HTTP {response.status_code} from the service: {text}",
+            f"服务返回 HTTP {response.status_code}：{text}",
+        )
+    name = body.get("error", "")
+    if response.status_code == 422 and body.get("errors"):
+        errors = [
+            FieldError(
+                e["field"],
+                e.get("value"),
+                e["expected_en"],
+                e["expected_zh"],
+                e.get("code", "invalid"),
+            )
+            for e in body["errors"]
+        ]
+        raise ValidationFailed(errors, model="request")
+    cls = _ERRORS.get(name) or _by_status(response.status_code)
+    exc = cls(body["message_en"], body["message_zh"])
+    exc.status_code = response.status_code
+    exc.body = body  # the whole answer, findings included
+    raise exc
+
+
+def _by_status(status: int) -> type[CooLabError]:
+    known = {
+        401: PermissionDenied,
+        403: PermissionDenied,
+        404: NotFound,
+        409: Conflict,
+        429: PermissionDenied,
+    }
+    return known.get(status, CooLabError if status < 500 else ServiceUnavailable)
