@@ -57,6 +57,8 @@ _EXPORTS: dict[str, str] = {
     "Product": "coo_lab.domain.origin",
     "assess": "coo_lab.domain.origin",
     "best_agreements": "coo_lab.domain.origin",
+    # the service's client
+    "Client": "coo_lab.client",
     # errors
     "Conflict": "coo_lab.errors",
     "CooLabError": "coo_lab.errors",
@@ -91,6 +93,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # let type checkers and IDEs see the lazy names
+    from coo_lab.client import Client
     from coo_lab.domain import codes, origin
     from coo_lab.domain.agreements import Agreement, agreement, agreements
     from coo_lab.domain.certificate import (
