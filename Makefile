@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES :=
 
-.PHONY: run test lint format bench rules-doc clean system-packages
+.PHONY: run demo test lint format bench rules-doc clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ system-packages:
 		if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \
 	fi
 
+STORE ?= data/coo_lab.sqlite
+
 run: $(STAMP)
-	$(BIN)/coo-lab demo
+	@test -f $(STORE) || $(BIN)/coo-lab demo --db $(STORE)
+	$(BIN)/coo-lab serve --db $(STORE)
+
+demo: $(STAMP)
+	$(BIN)/coo-lab demo --db $(STORE)
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check coo_lab tests bench scripts
@@ -44,6 +50,7 @@ rules-doc: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/import_time.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis
