@@ -60,9 +60,9 @@ def check(
                 )
             ]
     findings: list[Finding] = []
-    for r in ctx.active_rules:
-        if hits := r.func(certificate, ctx):  # most rules pass: build findings only on a hit
-            findings.extend(Finding(r.code, f, r.severity, zh, en) for f, en, zh in hits)
+    for func, code, severity in ctx.calls:
+        if hits := func(certificate, ctx):  # most rules pass: build findings only on a hit
+            findings.extend(Finding(code, f, severity, zh, en) for f, en, zh in hits)
     if len(findings) > 1:
         findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.code, f.field))
     return findings

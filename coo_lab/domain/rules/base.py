@@ -66,12 +66,6 @@ class Rule:
     func: RuleFunc
     module: str
 
-    def run(self, cert: Certificate, ctx: CheckContext) -> list[Finding]:
-        hits = self.func(cert, ctx)
-        if not hits:
-            return []
-        return [Finding(self.code, f, self.severity, zh, en) for f, en, zh in hits]
-
 
 REGISTRY: dict[str, Rule] = {}
 
@@ -120,6 +114,11 @@ class CheckContext:
         return tuple(
             r for r in REGISTRY.values() if all(getattr(self, n) is not None for n in r.needs)
         )
+
+    @cached_property
+    def calls(self) -> tuple[tuple[RuleFunc, str, Severity], ...]:
+        """The active rules as plain tuples: ``check`` walks them for every certificate."""
+        return tuple((r.func, r.code, r.severity) for r in self.active_rules)
 
     @cached_property
     def filed_products(self) -> dict[tuple[str, str], list[tuple[str, str]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 
 from coo_lab.domain import codes
 from coo_lab.domain.certificate import Certificate
@@ -10,6 +10,7 @@ from coo_lab.domain.rules.base import CheckContext, Severity, review_lists, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 CENT = Decimal("0.01")
+_EXACT = Context(prec=50)  # 18-digit × 18-digit overflows the default 28 digits
 
 
 @rule(
@@ -249,9 +250,8 @@ def amount_adds_up(cert: Certificate, ctx: CheckContext):
     for i, line in enumerate(cert.goods):
         if line.amount is None or line.quantity is None or line.unit_price is None:
             continue
-        with localcontext() as exact:  # 18-digit × 18-digit overflows the default 28
-            exact.prec = 50
-            expected = (line.quantity * line.unit_price).quantize(CENT)
+        product = _EXACT.multiply(line.quantity, line.unit_price)
+        expected = product.quantize(CENT, context=_EXACT)
         if line.amount.quantize(CENT) != expected:
             hits.append(
                 (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coo_lab.domain.certificate import Certificate
 from coo_lab.domain.rules.base import CheckContext, Severity, describe, review_lists, rule
@@ -14,7 +15,12 @@ _NOISE = re.compile(r"[^0-9A-Z\u4e00-\u9fff]+")
 
 def same_name(a: str, b: str) -> bool:
     """Names compared as the reviewer reads them: case, spaces and punctuation aside."""
-    return _NOISE.sub("", a.upper()) == _NOISE.sub("", b.upper())
+    return a == b or _name_key(a) == _name_key(b)
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return _NOISE.sub("", name.upper())
 
 
 @rule(
