@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from coo_lab.domain.certificate import Certificate, GoodsLine
+from coo_lab.domain.certificate import NOT_BASIC_INFO, Certificate, GoodsLine
 from coo_lab.domain.rules import CheckContext, Finding, check
 from coo_lab.errors import (
     Conflict,
@@ -222,26 +222,8 @@ class BaseData:
         )
 
 
-_SERVER_OWNED = {
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-    "goods",
-    "findings",
-    "print_count",
-    "void_reason",
-    "original_id",
-}
+_NOT_BASIC_INFO = NOT_BASIC_INFO | {"findings", "print_count", "void_reason", "original_id"}
+"""What a basic-info body leaves out: the certificate's own and the service's view of it."""
 
 
 class Certificates:
@@ -269,7 +251,7 @@ class Certificates:
         """Save the basic info as a draft, then the goods lines (two calls, as in the deck)."""
         data = _json(certificate)
         goods = data.get("goods") or []
-        basic = {k: v for k, v in data.items() if k not in _SERVER_OWNED}
+        basic = {k: v for k, v in data.items() if k not in _NOT_BASIC_INFO}
         key = idempotency_key or new_key()
         created = self._client.request("POST", self._path, json=basic, idempotency_key=key)
         if goods:
@@ -291,7 +273,7 @@ class Certificates:
     def update(
         self, cert_id: int, certificate: Certificate | Mapping[str, Any], version: int
     ) -> Certificate:
-        basic = {k: v for k, v in _json(certificate).items() if k not in _SERVER_OWNED}
+        basic = {k: v for k, v in _json(certificate).items() if k not in _NOT_BASIC_INFO}
         return _certificate(
             self._client.request(
                 "PUT", f"{self._path}/{cert_id}", json=basic, headers={"If-Match": str(version)}

@@ -172,6 +172,18 @@ class GoodsLine(DomainModel):
     processing: ProcessingDeclaration | None = None
 
 
+RECORD_FIELDS = frozenset({
+    "id", "version", "status", "category", "internal_number", "certificate_number",
+    "original_certificate_number", "created_at", "submitted_at", "approved_at",
+})  # fmt: skip
+"""What the record of a certificate owns: its identity and place in the lifecycle. A copy or
+an amend-reissue starts without them."""
+
+NOT_BASIC_INFO = RECORD_FIELDS | {"enterprise_code", "ccpit_code", "company_name_cn", "goods"}
+"""Fields a basic-info body (create / update) never carries: the record's own, the
+enterprise's codes (taken from the caller) and the goods (saved separately, after)."""
+
+
 class Certificate(DomainModel):
     """A certificate of origin of any of the 15 types, as the enterprise fills it."""
 

@@ -12,7 +12,13 @@ import json
 from datetime import date
 from typing import Any
 
-from coo_lab.domain.certificate import Certificate, CertificateCategory, GoodsLine
+from coo_lab.domain.certificate import (
+    NOT_BASIC_INFO,
+    RECORD_FIELDS,
+    Certificate,
+    CertificateCategory,
+    GoodsLine,
+)
 from coo_lab.domain.lifecycle import CertificateAction, CertificateStatus, certificate_transition
 from coo_lab.domain.numbers import internal_number
 from coo_lab.domain.parties import Exporter, Importer, Producer
@@ -213,24 +219,7 @@ def update_basic(
     check_version(row, expected_version, ENTITY)
     certificate_transition(cert.status, CertificateAction.SAVE)
     data = _resolve_parties(tx, scope.company_id, data)
-    keep = cert.model_dump(
-        include={
-            "id",
-            "version",
-            "status",
-            "category",
-            "internal_number",
-            "certificate_number",
-            "original_certificate_number",
-            "enterprise_code",
-            "ccpit_code",
-            "company_name_cn",
-            "created_at",
-            "submitted_at",
-            "approved_at",
-            "goods",
-        }
-    )
+    keep = cert.model_dump(include=NOT_BASIC_INFO)  # what the body may not change
     updated = Certificate.model_validate({**data, **keep})
     return save(tx, row, updated)
 
@@ -264,22 +253,7 @@ def delete_draft(tx: Transaction, scope: Scope, cert_id: int, expected_version: 
 def copy(tx: Transaction, scope: Scope, cert_id: int) -> dict[str, Any]:
     """A new draft with the same basic info and goods (复制)."""
     _row, cert = load(tx, scope.company_id, cert_id)
-    fresh = Certificate.model_validate(
-        cert.model_dump(
-            exclude={
-                "id",
-                "version",
-                "status",
-                "category",
-                "internal_number",
-                "certificate_number",
-                "original_certificate_number",
-                "submitted_at",
-                "approved_at",
-                "created_at",
-            }
-        )
-    )
+    fresh = Certificate.model_validate(cert.model_dump(exclude=RECORD_FIELDS))
     return insert(tx, scope, fresh)
 
 
@@ -303,18 +277,7 @@ def amend_reissue(tx: Transaction, scope: Scope, cert_id: int) -> dict[str, Any]
         )
     fresh = Certificate.model_validate(
         {
-            **cert.model_dump(
-                exclude={
-                    "id",
-                    "version",
-                    "status",
-                    "internal_number",
-                    "certificate_number",
-                    "submitted_at",
-                    "approved_at",
-                    "created_at",
-                }
-            ),
+            **cert.model_dump(exclude=RECORD_FIELDS),
             "category": CertificateCategory.AMEND_REISSUE,
             "original_certificate_number": cert.certificate_number,
         }

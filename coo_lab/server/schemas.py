@@ -12,17 +12,11 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, create_model
 
-from coo_lab.domain.certificate import Certificate, GoodsLine
+from coo_lab.domain.certificate import NOT_BASIC_INFO, Certificate, GoodsLine
 from coo_lab.domain.formats import Code, DomainModel, Name, Text
 from coo_lab.domain.parties import HandSignerStatus
 
 T = TypeVar("T")
-
-CERTIFICATE_SERVER_FIELDS = frozenset({
-    "id", "version", "status", "category", "internal_number", "certificate_number",
-    "original_certificate_number", "enterprise_code", "ccpit_code", "company_name_cn",
-    "created_at", "submitted_at", "approved_at", "goods",
-})  # fmt: skip
 
 
 def _fields_of(model: type[BaseModel], leave_out: frozenset[str]) -> dict[str, Any]:
@@ -42,7 +36,7 @@ CertificateInput = create_model(
     importer_code=(Code | None, None),
     producer_code=(Code | None, None),
     special_clause_codes=(list[Code], Field(default_factory=list)),
-    **_fields_of(Certificate, CERTIFICATE_SERVER_FIELDS),
+    **_fields_of(Certificate, NOT_BASIC_INFO),
 )
 
 

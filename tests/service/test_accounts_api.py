@@ -15,25 +15,11 @@ from typing import Any
 import pytest
 
 from coo_lab import samples
+from coo_lab.domain.certificate import NOT_BASIC_INFO
 
 V1 = "/api/v1"
 LN_CODE, NEW_CODE = "210200777", "210200888"
-CERT_OWNED = {
-    "goods",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-}
+CERT_OWNED = NOT_BASIC_INFO
 
 # Paths that are not enterprise endpoints, by prefix, and why.
 NOT_ENTERPRISE = {

@@ -17,28 +17,14 @@ import pytest
 
 from coo_lab import samples
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
+from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.server.certificates import SORTABLE
 
 V1 = "/api/v1"
 LN_CODE = "210200777"
 LN_NAME = "LIAONING NORTHERN MACHINERY CO., LTD."
 SYSTEM = "system (自动审核)"
-CERT_OWNED = {
-    "goods",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-}
+CERT_OWNED = NOT_BASIC_INFO
 
 
 # --------------------------------------------------------------------------- helpers

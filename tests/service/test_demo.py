@@ -18,7 +18,7 @@ import pytest
 
 from coo_lab import samples
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
-from coo_lab.domain.certificate import Certificate
+from coo_lab.domain.certificate import NOT_BASIC_INFO, Certificate
 from coo_lab.domain.filing import ProductFiling
 from coo_lab.domain.numbers import internal_number, parse_certificate_number
 from coo_lab.domain.rules import check
@@ -36,23 +36,7 @@ with warnings.catch_warnings():
 
 SCALE = 600
 LOGIN = re.compile(r"^\s+login (\S+)\s+password (\S+)\s+(\w+)")
-SERVER_OWNED = {
-    "goods",
-    "exporter",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-}
+SERVER_OWNED = NOT_BASIC_INFO | {"exporter"}
 
 
 @pytest.fixture(scope="module")

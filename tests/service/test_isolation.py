@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from coo_lab import samples
+from coo_lab.domain.certificate import NOT_BASIC_INFO
 
 V1 = "/api/v1"
 LN_NAME = "LIAONING NORTHERN MACHINERY CO., LTD."
@@ -32,22 +33,7 @@ NOT_ENTERPRISE = {
 }
 # strings found in hx's records and never in ln's
 HX_MARKERS = (samples.ENTERPRISE_CODE, "HAIXING", "海兴", "HXSECRET")
-CERT_OWNED = {
-    "goods",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-}
+CERT_OWNED = NOT_BASIC_INFO
 BASE_KINDS = {
     "exporters": lambda code, name: {"code": code, "name_en": name, "address_en": f"{name} RD."},
     "importers": lambda code, name: {"code": code, "name_en": name, "country": "USA"},

@@ -17,25 +17,11 @@ import pytest
 import requests
 
 from coo_lab import samples
+from coo_lab.domain.certificate import NOT_BASIC_INFO
 
 V1 = "/api/v1"
 THREADS = 8
-CERT_OWNED = {
-    "goods",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-}
+CERT_OWNED = NOT_BASIC_INFO
 ERROR_ITEM_KEYS = {"field", "value", "expected_en", "expected_zh", "message_en", "message_zh"}
 
 

@@ -6,24 +6,9 @@ from __future__ import annotations
 import requests
 
 from coo_lab import samples
+from coo_lab.domain.certificate import NOT_BASIC_INFO
 
-SERVER_OWNED = {
-    "goods",
-    "exporter",
-    "enterprise_code",
-    "ccpit_code",
-    "company_name_cn",
-    "id",
-    "version",
-    "status",
-    "category",
-    "internal_number",
-    "certificate_number",
-    "original_certificate_number",
-    "created_at",
-    "submitted_at",
-    "approved_at",
-}
+SERVER_OWNED = NOT_BASIC_INFO | {"exporter"}
 
 
 def login(url: str, username: str) -> dict[str, str]:
