@@ -4,6 +4,7 @@ coo-lab demo                 walk through the domain API on sample data
 coo-lab check CERT.json      review a certificate (JSON) as the authority would
 coo-lab rules                list the review rules
 coo-lab origin HS FOB MATERIALS.json --to KOR   which agreements a product qualifies under
+coo-lab sync --username U    mirror the service's change feed into a DuckDB file
 """
 
 from __future__ import annotations
@@ -122,6 +123,19 @@ def cmd_origin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from coo_lab.client import Client
+    from coo_lab.sync import sync
+
+    if not args.username:
+        print("error: --username (or env COO_LAB_USERNAME) is required", file=sys.stderr)
+        return 2
+    password = args.password if args.password is not None else os.environ.get("COO_LAB_PASSWORD")
+    client = Client(args.url, username=args.username, password=password or "")
+    print(sync(client, args.db, progress=None if args.progress else False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from coo_lab.errors import CooLabError
 
@@ -153,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
         "materials", help="JSON list of {hs_code, name, origin_country, value, originating}"
     )
     p.add_argument("--to", required=True, help="destination ISO3, e.g. KOR")
+    p = sub.add_parser("sync", help="mirror the change feed into a DuckDB file")
+    p.add_argument("--url", default=os.environ.get("COO_LAB_URL", "http://127.0.0.1:8700"))
+    p.add_argument("--username", default=os.environ.get("COO_LAB_USERNAME"))
+    p.add_argument("--password", default=None, help="default: env COO_LAB_PASSWORD")
+    p.add_argument("--db", default="data/coo.duckdb", help="the DuckDB file")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     args = parser.parse_args(argv)
     handler = {
         "serve": cmd_serve,
@@ -161,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": cmd_check,
         "rules": cmd_rules,
         "origin": cmd_origin,
+        "sync": cmd_sync,
     }[args.command]
     try:
         return handler(args)

@@ -1,0 +1,646 @@
+"""Mirror the service's change feed into a DuckDB file for notebooks and dashboards.
+
+    import coo_lab
+    from coo_lab.sync import reading, sync
+
+    client = coo_lab.Client(url, username="haixing_operator", password="...")
+    sync(client, "data/coo.duckdb")            # or: coo-lab sync --db data/coo.duckdb
+    with reading("data/coo.duckdb") as con:     # safe while another process syncs
+        con.sql("SELECT status, count(*) FROM certificates GROUP BY ALL").show()
+
+What lands in the file (schema version ``SCHEMA_VERSION``, created on first open):
+``certificates`` (one row per certificate, the whole service view in ``doc``),
+``goods_lines``, ``product_filings`` with ``filing_areas`` and ``filing_materials``,
+``receipts`` (the status history, 回执) and ``base_records`` (exporters, importers,
+producers, special clauses), plus ``sync_state`` (the source and the feed cursor) and
+``meta``.
+
+Exactly once. The feed is read page by page after the stored cursor. Each group of pages is
+written in ONE DuckDB transaction: the upserts (rows replaced by primary key, child rows
+replaced per parent; a delete removes the row and its children, a deleted draft its
+receipts too) and the new cursor commit together. Kill the process at any point and the file
+holds a committed group boundary: the next run continues from the stored cursor, losing and
+duplicating nothing. Within a group only the last change of each (entity, id) is applied:
+a change carries the whole document, so the last one is the state. The cursor update is a
+compare-and-set, so two syncs of the same file that interleave never apply a page twice.
+
+Readers while syncing. DuckDB locks the file across processes: while one process has it
+open read-write, any other open — even ``read_only=True`` — fails at once with
+``duckdb.IOException: IO Error: Could not set lock on file "…": Conflicting lock is held
+in …``, and a read-write open fails while any reader holds it. So the sync never holds the
+file for long: it opens it, writes ``pages_per_open`` pages (a few transactions), CLOSES it
+(which also checkpoints, so readers need not replay a WAL), pauses ``reader_pause`` seconds
+so waiting readers get in, and reopens (retrying while readers hold it). Readers use
+``connect_readonly`` / ``reading``, which retry the open on that lock error with a small
+back-off; once open, a reader's queries run against a consistent, committed state.
+
+Speed. Pages are downloaded by a background thread while the previous ones are written, and
+their raw JSON goes straight to DuckDB (``json_transform`` into typed columns, one parse per
+document, the document itself stored as it came) — the rows never become Python objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import requests
+
+from coo_lab.errors import CooLabError, ServiceUnavailable
+
+SCHEMA_VERSION = 1
+DEFAULT_PATH = "data/coo.duckdb"
+LOCK_MESSAGE = "Could not set lock on file"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS sync_state (
+    id INTEGER PRIMARY KEY, source VARCHAR, cursor BIGINT, updated_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS certificates (
+    id BIGINT PRIMARY KEY, cert_type VARCHAR, category VARCHAR, status VARCHAR,
+    version INTEGER, internal_number VARCHAR, certificate_number VARCHAR,
+    original_certificate_number VARCHAR, invoice_number VARCHAR, invoice_date DATE,
+    application_date DATE, shipment_date DATE, signing_date DATE, enterprise_code VARCHAR,
+    ccpit_code VARCHAR, exporter_name VARCHAR, importer_name VARCHAR,
+    importer_country VARCHAR, destination_country VARCHAR, transport_mode VARCHAR,
+    fob_usd DECIMAL(18,2), invoice_amount DECIMAL(18,2), invoice_currency VARCHAR,
+    trade_mode VARCHAR, hand_signer VARCHAR, created_at TIMESTAMPTZ,
+    submitted_at TIMESTAMPTZ, approved_at TIMESTAMPTZ, print_count INTEGER,
+    void_reason VARCHAR, original_id BIGINT, goods_count INTEGER, findings JSON, doc JSON
+);
+CREATE TABLE IF NOT EXISTS goods_lines (
+    certificate_id BIGINT, line_no INTEGER, hs_code VARCHAR, hs6 VARCHAR,
+    description VARCHAR, quantity DECIMAL(18,4), unit VARCHAR, unit_price DECIMAL(18,4),
+    amount DECIMAL(18,2), net_weight DECIMAL(18,3), gross_weight DECIMAL(18,3),
+    packages INTEGER, fob_usd DECIMAL(18,2), origin_criterion VARCHAR,
+    product_filing_number VARCHAR, PRIMARY KEY (certificate_id, line_no)
+);
+CREATE TABLE IF NOT EXISTS product_filings (
+    id BIGINT PRIMARY KEY, version INTEGER, hs_code VARCHAR, name_en VARCHAR,
+    name_cn VARCHAR, manufacturer VARCHAR, ex_works_unit_price DECIMAL(18,2),
+    fob_unit_price DECIMAL(18,2), wholly_obtained BOOLEAN, statuses VARCHAR,
+    created_at TIMESTAMPTZ, doc JSON
+);
+CREATE TABLE IF NOT EXISTS filing_areas (
+    filing_id BIGINT, agreement VARCHAR, status VARCHAR, criterion VARCHAR,
+    filing_number VARCHAR, submitted_at TIMESTAMPTZ, reviewed_at TIMESTAMPTZ,
+    review_remark VARCHAR, PRIMARY KEY (filing_id, agreement)
+);
+CREATE TABLE IF NOT EXISTS filing_materials (
+    filing_id BIGINT, idx INTEGER, hs_code VARCHAR, name VARCHAR, origin_country VARCHAR,
+    value DECIMAL(18,2), originating BOOLEAN, PRIMARY KEY (filing_id, idx)
+);
+CREATE TABLE IF NOT EXISTS receipts (
+    id BIGINT PRIMARY KEY, kind VARCHAR, document_id BIGINT, document_number VARCHAR,
+    from_status VARCHAR, to_status VARCHAR, actor VARCHAR, "at" TIMESTAMPTZ, reason VARCHAR,
+    findings JSON
+);
+CREATE TABLE IF NOT EXISTS base_records (
+    id BIGINT PRIMARY KEY, kind VARCHAR, version INTEGER, code VARCHAR, name VARCHAR,
+    created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, doc JSON
+);
+"""
+
+_PAGE = json.dumps(
+    {
+        "changes": [
+            {
+                "seq": "BIGINT",
+                "entity": "VARCHAR",
+                "entity_id": "BIGINT",
+                "op": "VARCHAR",
+                "version": "BIGINT",
+                "at": "VARCHAR",
+                "data": "JSON",
+            }
+        ]
+    }
+)
+_V = "VARCHAR"
+
+
+def _fields(names: str) -> dict[str, str]:
+    """A json_transform structure: these keys, as text (cast in SQL with TRY_CAST)."""
+    return dict.fromkeys(names.split(), _V)
+
+
+_CERT = json.dumps(
+    {
+        **_fields(
+            "cert_type category status version internal_number certificate_number "
+            "original_certificate_number invoice_number invoice_date application_date "
+            "shipment_date signing_date enterprise_code ccpit_code destination_country "
+            "transport_mode fob_usd invoice_amount invoice_currency trade_mode hand_signer "
+            "created_at submitted_at approved_at print_count void_reason original_id"
+        ),
+        "exporter": {"name_en": _V},
+        "importer": {"name_en": _V, "country": _V},
+        "findings": "JSON",
+        "goods": [
+            _fields(
+                "line_no hs_code description quantity unit unit_price amount net_weight "
+                "gross_weight packages fob_usd origin_criterion product_filing_number"
+            )
+        ],
+    }
+)
+_FILING = json.dumps(
+    {
+        **_fields(
+            "version hs_code name_en name_cn manufacturer ex_works_unit_price "
+            "fob_unit_price wholly_obtained created_at"
+        ),
+        "areas": [
+            _fields(
+                "agreement status criterion filing_number submitted_at reviewed_at review_remark"
+            )
+        ],
+        "materials": [_fields("hs_code name origin_country value originating")],
+    }
+)
+_RECEIPT = json.dumps(
+    {
+        **_fields("kind document_id document_number from_status to_status actor at reason"),
+        "findings": "JSON",
+    }
+)
+_BASE = json.dumps(_fields("kind version code name_en text created_at updated_at"))
+
+
+def _latest(entity: str, *, live: bool = True) -> str:
+    op = "op <> 'delete'" if live else "TRUE"
+    return f"FROM batch WHERE entity = '{entity}' AND {op}"
+
+
+def _drop(table: str, column: str, entity: str) -> str:
+    """Delete the rows of the entities the batch touches (they are inserted again if live)."""
+    return f"DELETE FROM {table} WHERE {column} IN (SELECT entity_id {_latest(entity, live=False)})"
+
+
+# The statements that apply a batch, per entity (the temp table ``batch``: the last change
+# per entity/id); an entity absent from the batch costs nothing.
+APPLY: dict[str, list[str]] = {
+    # certificates and their goods lines; a deleted draft takes its receipts with it
+    "certificate": [
+        _drop("goods_lines", "certificate_id", "certificate"),
+        _drop("certificates", "id", "certificate"),
+        "DELETE FROM receipts WHERE kind = 'certificate' AND document_id IN "
+        "(SELECT entity_id FROM batch WHERE entity = 'certificate' AND op = 'delete')",
+        f"""CREATE OR REPLACE TEMP TABLE cert_batch AS
+    SELECT entity_id AS id, json_transform(data, '{_CERT}') AS c, data
+    {_latest("certificate")}""",
+        """INSERT INTO certificates SELECT
+        id, c.cert_type, c.category, c.status, TRY_CAST(c.version AS INTEGER),
+        c.internal_number, c.certificate_number, c.original_certificate_number,
+        c.invoice_number, TRY_CAST(c.invoice_date AS DATE),
+        TRY_CAST(c.application_date AS DATE), TRY_CAST(c.shipment_date AS DATE),
+        TRY_CAST(c.signing_date AS DATE), c.enterprise_code, c.ccpit_code,
+        c.exporter.name_en, c.importer.name_en, c.importer.country, c.destination_country,
+        c.transport_mode, TRY_CAST(c.fob_usd AS DECIMAL(18,2)),
+        TRY_CAST(c.invoice_amount AS DECIMAL(18,2)), c.invoice_currency, c.trade_mode,
+        c.hand_signer, TRY_CAST(c.created_at AS TIMESTAMPTZ),
+        TRY_CAST(c.submitted_at AS TIMESTAMPTZ), TRY_CAST(c.approved_at AS TIMESTAMPTZ),
+        TRY_CAST(c.print_count AS INTEGER), c.void_reason, TRY_CAST(c.original_id AS BIGINT),
+        len(c.goods), c.findings, data
+    FROM cert_batch""",
+        """INSERT INTO goods_lines SELECT
+        id, coalesce(TRY_CAST(g.line_no AS INTEGER), i), g.hs_code, left(g.hs_code, 6),
+        g.description, TRY_CAST(g.quantity AS DECIMAL(18,4)), g.unit,
+        TRY_CAST(g.unit_price AS DECIMAL(18,4)), TRY_CAST(g.amount AS DECIMAL(18,2)),
+        TRY_CAST(g.net_weight AS DECIMAL(18,3)), TRY_CAST(g.gross_weight AS DECIMAL(18,3)),
+        TRY_CAST(g.packages AS INTEGER), TRY_CAST(g.fob_usd AS DECIMAL(18,2)),
+        g.origin_criterion, g.product_filing_number
+    FROM (SELECT id, unnest(c.goods) AS g, generate_subscripts(c.goods, 1) AS i
+          FROM cert_batch)""",
+    ],
+    # product filings with their areas and materials
+    "product_filing": [
+        _drop("filing_areas", "filing_id", "product_filing"),
+        _drop("filing_materials", "filing_id", "product_filing"),
+        _drop("product_filings", "id", "product_filing"),
+        f"""CREATE OR REPLACE TEMP TABLE filing_batch AS
+    SELECT entity_id AS id, json_transform(data, '{_FILING}') AS f, data
+    {_latest("product_filing")}""",
+        """INSERT INTO product_filings SELECT
+        id, TRY_CAST(f.version AS INTEGER), f.hs_code, f.name_en, f.name_cn, f.manufacturer,
+        TRY_CAST(f.ex_works_unit_price AS DECIMAL(18,2)),
+        TRY_CAST(f.fob_unit_price AS DECIMAL(18,2)), TRY_CAST(f.wholly_obtained AS BOOLEAN),
+        array_to_string(list_transform(f.areas, lambda a: a.agreement || ':' || a.status), ' '),
+        TRY_CAST(f.created_at AS TIMESTAMPTZ), data
+    FROM filing_batch""",
+        """INSERT INTO filing_areas SELECT
+        id, a.agreement, a.status, a.criterion, a.filing_number,
+        TRY_CAST(a.submitted_at AS TIMESTAMPTZ), TRY_CAST(a.reviewed_at AS TIMESTAMPTZ),
+        a.review_remark
+    FROM (SELECT id, unnest(f.areas) AS a FROM filing_batch)""",
+        """INSERT INTO filing_materials SELECT
+        id, i, m.hs_code, m.name, m.origin_country, TRY_CAST(m.value AS DECIMAL(18,2)),
+        TRY_CAST(m.originating AS BOOLEAN)
+    FROM (SELECT id, unnest(f.materials) AS m, generate_subscripts(f.materials, 1) AS i
+          FROM filing_batch)""",
+    ],
+    # receipts (status history) and base data
+    "receipt": [
+        _drop("receipts", "id", "receipt"),
+        f"""INSERT INTO receipts SELECT
+        id, r.kind, TRY_CAST(r.document_id AS BIGINT), r.document_number, r.from_status,
+        r.to_status, r.actor, TRY_CAST(r."at" AS TIMESTAMPTZ), r.reason, r.findings
+    FROM (SELECT entity_id AS id, json_transform(data, '{_RECEIPT}') AS r
+          {_latest("receipt")})""",
+    ],
+    "base_record": [
+        _drop("base_records", "id", "base_record"),
+        f"""INSERT INTO base_records SELECT
+        id, b.kind, TRY_CAST(b.version AS INTEGER), b.code, coalesce(nullif(b.name_en, ''), b.text),
+        TRY_CAST(b.created_at AS TIMESTAMPTZ), TRY_CAST(b.updated_at AS TIMESTAMPTZ), data
+    FROM (SELECT entity_id AS id, json_transform(data, '{_BASE}') AS b, data
+          {_latest("base_record")})""",
+    ],
+}
+
+LOAD_PAGES = f"""CREATE OR REPLACE TEMP TABLE page_changes AS
+SELECT unnest(json_transform(body, '{_PAGE}').changes, recursive := true)
+FROM (SELECT unnest($1::VARCHAR[]) AS body)"""
+LOAD_BATCH = """CREATE OR REPLACE TEMP TABLE batch AS
+SELECT * FROM page_changes
+QUALIFY row_number() OVER (PARTITION BY entity, entity_id ORDER BY seq DESC) = 1"""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one run did: changes read, certificates written (after keeping the last change
+    of each per group), pages read, the cursor it stopped at, and the seconds it took."""
+
+    changes: int
+    certificates: int
+    pages: int
+    cursor: int
+    seconds: float
+
+    def __str__(self) -> str:
+        rate = self.certificates / self.seconds if self.seconds else 0.0
+        return (
+            f"synced {self.changes:,} changes ({self.certificates:,} certificates) in "
+            f"{self.pages:,} pages, {self.seconds:.1f} s ({rate:,.0f} certificates/s); "
+            f"cursor {self.cursor}"
+        )
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    return LOCK_MESSAGE in str(exc)
+
+
+def connect_readonly(path: str | Path, *, timeout: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, retried while a sync holds the file (see the module doc).
+
+    Close it soon: while it is open the sync cannot write.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CooLabError(
+            f"no synced data at {path}: run `coo-lab sync --db {path}` first",
+            f"{path} 没有同步数据：请先运行 `coo-lab sync --db {path}`",
+        )
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.1)
+
+
+@contextlib.contextmanager
+def reading(path: str | Path = DEFAULT_PATH, *, timeout: float = 30.0) -> Iterator[Any]:
+    """``with reading(path) as con: con.sql(...)``: a read-only connection, closed on exit."""
+    con = connect_readonly(path, timeout=timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _connect_writer(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() > deadline:
+                if _is_lock_conflict(exc):
+                    raise CooLabError(
+                        f"{path} stayed locked by another process for {timeout:.0f} s: {exc}",
+                        f"{path} 被其他进程占用超过 {timeout:.0f} 秒：{exc}",
+                    ) from exc
+                raise
+            time.sleep(0.01)
+
+
+# --- the feed --------------------------------------------------------------------------------
+
+_TAIL = re.compile(rb'"next_after"\s*:\s*(\d+)\s*,\s*"has_more"\s*:\s*(true|false)\s*\}\s*\Z')
+
+
+@dataclass
+class _Page:
+    after: int  # the cursor the page was asked after
+    body: str  # the raw JSON
+    next_after: int
+    has_more: bool
+
+
+def _fetch_raw(client: Any, after: int, limit: int) -> _Page:
+    """One page as raw JSON; the client's own ``changes`` if it has no HTTP session."""
+    session = getattr(client, "session", None)
+    base_url = getattr(client, "base_url", None)
+    if not isinstance(session, requests.Session) or not base_url:
+        page = client.changes(after=after, limit=limit)
+        return _Page(after, json.dumps(page), int(page["next_after"]), bool(page["has_more"]))
+    from coo_lab.client import RETRY_STATUSES, _answer
+
+    retries = getattr(client, "retries", 3)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response = session.get(
+                base_url + "/api/v1/changes",
+                params={"after": after, "limit": limit},
+                timeout=getattr(client, "timeout", 30.0),
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if attempt <= retries:
+                time.sleep(0.2 * 2 ** (attempt - 1))
+                continue
+            raise ServiceUnavailable(
+                f"cannot reach the service at {base_url}: {exc}",
+                f"无法连接服务 {base_url}：{exc}",
+            ) from exc
+        if response.status_code in RETRY_STATUSES and attempt <= retries:
+            time.sleep(0.2 * 2 ** (attempt - 1))
+            continue
+        if not response.ok:
+            _answer(response)  # raises the CooLabError
+        content = response.content
+        tail = _TAIL.search(content[-200:])
+        if tail:
+            next_after, has_more = int(tail.group(1)), tail.group(2) == b"true"
+        else:  # another serialiser: read the whole answer
+            page = json.loads(content)
+            next_after, has_more = int(page["next_after"]), bool(page["has_more"])
+        return _Page(after, content.decode("utf-8"), next_after, has_more)
+
+
+class _Prefetcher:
+    """Downloads the pages after ``after`` in a thread, a few ahead of the writer."""
+
+    _END = object()
+
+    def __init__(self, client: Any, after: int, limit: int, ahead: int = 4) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(client, after, limit), daemon=True, name="coo-lab-sync-fetch"
+        )
+        self._thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, client: Any, after: int, limit: int) -> None:
+        try:
+            while not self._stop.is_set():
+                page = _fetch_raw(client, after, limit)
+                if page.next_after == after:  # nothing new
+                    break
+                if not self._put(page):
+                    return
+                after = page.next_after
+                if not page.has_more:
+                    break
+            self._put(self._END)
+        except BaseException as exc:
+            self._put(exc)
+
+    def get(self, block: bool = True) -> _Page | None:
+        """The next page, ``None`` at the end; raises what the download raised."""
+        item = self._queue.get(block=block)
+        if item is self._END:
+            self._queue.put(item)  # stays the end
+            return None
+        if isinstance(item, BaseException):
+            self._queue.put(item)
+            raise item
+        return item
+
+    def ready(self) -> bool:
+        return not self._queue.empty()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+# --- the writer ------------------------------------------------------------------------------
+
+
+def _source(client: Any) -> str:
+    base_url = getattr(client, "base_url", None) or "?"
+    try:
+        username = client.me()["username"]
+    except (AttributeError, KeyError, TypeError):
+        username = getattr(client, "username", None) or "?"
+    return f"{base_url}#{username}"
+
+
+def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConnection, int]:
+    """A read-write connection with the schema in place; and the stored cursor.
+
+    A new file is made under another name and renamed into place once its schema is
+    committed, so a reader (or a run killed right then) never finds a file without tables.
+    """
+    if not path.exists():
+        fresh = path.with_name(f"{path.name}.{os.getpid()}.new")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        con = duckdb.connect(str(fresh))
+        try:
+            con.execute(SCHEMA)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            con.execute("INSERT INTO sync_state VALUES (1, ?, 0, now()::TIMESTAMP)", [source])
+        finally:
+            con.close()
+        with contextlib.suppress(FileExistsError):  # another sync made it first: use that
+            os.link(fresh, path)  # atomic, and never replaces an existing file
+        fresh.unlink()
+    con = _connect_writer(path, timeout)
+    try:
+        con.execute("BEGIN")
+        con.execute(SCHEMA)
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise CooLabError(
+                f"{path} has schema version {row[0]}, this coo_lab writes {SCHEMA_VERSION}: "
+                "delete the file and sync again",
+                f"{path} 的结构版本为 {row[0]}，本版本为 {SCHEMA_VERSION}：请删除该文件后重新同步",
+            )
+        state = con.execute("SELECT source, cursor FROM sync_state WHERE id = 1").fetchone()
+        if state is None:
+            con.execute("INSERT INTO sync_state VALUES (1, ?, 0, now()::TIMESTAMP)", [source])
+            cursor = 0
+        elif state[0] != source:
+            raise CooLabError(
+                f"{path} mirrors {state[0]}, not {source}: use another --db file",
+                f"{path} 同步的是 {state[0]} 而非 {source}：请换一个 --db 文件",
+            )
+        else:
+            cursor = int(state[1])
+        con.execute("COMMIT")
+    except BaseException:
+        con.close()
+        raise
+    return con, cursor
+
+
+class _Moved(Exception):
+    """Another sync of the same file moved the cursor: start again from the stored one."""
+
+
+def _apply(con: duckdb.DuckDBPyConnection, pages: list[_Page]) -> tuple[int, int]:
+    """Write a group of pages and move the cursor, in one transaction; (changes, certificates)."""
+    con.execute("BEGIN")
+    try:
+        stored = con.execute("SELECT cursor FROM sync_state WHERE id = 1").fetchone()[0]
+        if stored != pages[0].after:
+            raise _Moved
+        con.execute(LOAD_PAGES, [[p.body for p in pages]])
+        changes = con.execute("SELECT count(*) FROM page_changes").fetchone()[0]
+        con.execute(LOAD_BATCH)
+        present = dict(con.execute("SELECT entity, count(*) FROM batch GROUP BY ALL").fetchall())
+        for entity, statements in APPLY.items():
+            if present.get(entity):
+                for statement in statements:
+                    con.execute(statement)
+        certificates = present.get("certificate", 0)
+        con.execute(
+            "UPDATE sync_state SET cursor = ?, updated_at = now()::TIMESTAMP WHERE id = 1",
+            [pages[-1].next_after],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(changes), int(certificates)
+
+
+def sync(
+    client: Any,
+    path: str | Path = DEFAULT_PATH,
+    *,
+    progress: bool | None = None,
+    page_size: int = 1000,
+    pages_per_open: int = 20,
+    pages_per_commit: int = 5,
+    reader_pause: float = 0.05,
+    lock_timeout: float = 60.0,
+) -> SyncResult:
+    """Pull the change feed after the stored cursor into the DuckDB file at ``path``.
+
+    Safe to kill at any moment (the next run continues exactly where the last commit was)
+    and to run while readers use ``reading(path)``; see the module docstring. ``progress``:
+    a tqdm bar (``None``: when stderr is a terminal).
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source = _source(client)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="coo-lab sync", unit=" changes", unit_scale=True, leave=True)
+    total_changes = total_certs = total_pages = 0
+    try:
+        while True:  # once, or again when another sync moved the cursor
+            con, cursor = _open(path, source, lock_timeout)
+            fetcher = _Prefetcher(client, cursor, page_size)
+            try:
+                done = False
+                while not done:
+                    written = 0
+                    while written < pages_per_open:
+                        group: list[_Page] = []
+                        page = fetcher.get()
+                        if page is None:
+                            done = True
+                            break
+                        group.append(page)
+                        while len(group) < pages_per_commit and fetcher.ready():
+                            more = fetcher.get()
+                            if more is None:
+                                done = True
+                                break
+                            group.append(more)
+                        changes, certs = _apply(con, group)
+                        cursor = group[-1].next_after
+                        written += len(group)
+                        total_changes += changes
+                        total_certs += certs
+                        total_pages += len(group)
+                        if bar is not None:
+                            bar.update(changes)
+                            bar.set_postfix(certificates=total_certs, cursor=cursor)
+                        if done:
+                            break
+                    if done:
+                        break
+                    con.close()  # readers' window (see the module docstring)
+                    time.sleep(reader_pause)
+                    con = _connect_writer(path, lock_timeout)
+                break
+            except _Moved:
+                continue
+            finally:
+                fetcher.close()
+                con.close()
+    finally:
+        if bar is not None:
+            bar.close()
+    return SyncResult(
+        total_changes, total_certs, total_pages, cursor, time.perf_counter() - started
+    )
+
+
+def stored_cursor(path: str | Path = DEFAULT_PATH) -> int:
+    """The feed cursor a file has reached (0 for a new file)."""
+    with reading(path) as con:
+        row = con.execute("SELECT cursor FROM sync_state WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0

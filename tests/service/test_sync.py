@@ -1,0 +1,332 @@
+"""coo_lab.sync against the real service: the DuckDB mirror equals the service after each
+kind of change, survives SIGKILL at random moments, and lets readers in while it runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from coo_lab import samples
+from coo_lab.client import Client
+from coo_lab.errors import CooLabError
+from coo_lab.server.live import LiveServer
+from coo_lab.sync import SCHEMA_VERSION, connect_readonly, reading, sync
+
+TODAY = date(2026, 11, 1)
+TABLES = (
+    "certificates",
+    "goods_lines",
+    "receipts",
+    "product_filings",
+    "filing_areas",
+    "filing_materials",
+    "base_records",
+    "sync_state",
+)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def assert_mirrors(op: Client, path: Path) -> None:
+    """The file holds exactly what the service shows this user."""
+    listing = op.certificates.list()
+    views = {int(i): op.certificates.raw(int(i)) for i in listing["id"]} if len(listing) else {}
+    receipts = op.receipts()
+    base = {
+        kind: getattr(op, attr).list()
+        for kind, attr in (
+            ("exporter", "exporters"),
+            ("importer", "importers"),
+            ("producer", "producers"),
+            ("special_clause", "special_clauses"),
+        )
+    }
+    with reading(path) as con:
+        certs = _rows(
+            con,
+            "SELECT id, version, status, certificate_number, print_count, void_reason, "
+            "original_id, goods_count, doc FROM certificates ORDER BY id",
+        )
+        assert [c[0] for c in certs] == sorted(views)
+        for cid, version, status, number, prints, void_reason, original, n, doc in certs:
+            view = views[cid]
+            assert (version, status, number) == (
+                view["version"],
+                view["status"],
+                view["certificate_number"],
+            )
+            assert (prints, void_reason, original) == (
+                view["print_count"],
+                view["void_reason"],
+                view["original_id"],
+            )
+            assert json.loads(doc)["goods"] == view["goods"] and n == len(view["goods"])
+        goods = _rows(
+            con,
+            "SELECT certificate_id, line_no, hs_code, description, "
+            "CAST(fob_usd AS VARCHAR) FROM goods_lines ORDER BY ALL",
+        )
+        assert goods == sorted(
+            (cid, g["line_no"], g["hs_code"], g["description"], g["fob_usd"])
+            for cid, view in views.items()
+            for g in view["goods"]
+        )
+        got = _rows(con, "SELECT id, document_id, to_status FROM receipts ORDER BY id")
+        want = (
+            sorted(zip(receipts["id"], receipts["document_id"], receipts["to_status"], strict=True))
+            if len(receipts)
+            else []
+        )
+        assert got == want
+        for kind, frame in base.items():
+            got = _rows(
+                con, f"SELECT id, code, version FROM base_records WHERE kind = '{kind}' ORDER BY id"
+            )
+            want = (
+                sorted(zip(frame["id"], frame["code"], frame["version"], strict=True))
+                if len(frame)
+                else []
+            )
+            assert got == want, kind
+        cursor = _rows(con, "SELECT cursor FROM sync_state")[0][0]
+    assert op.changes(after=cursor)["changes"] == []
+
+
+@pytest.fixture
+def op(live) -> Client:
+    return Client(live.url, username="hx_operator", password="pw-hx_operator")
+
+
+def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path) -> None:
+    path = tmp_path / "coo.duckdb"
+    reviewer = Client(live.url, username="dl_reviewer", password="pw-dl_reviewer")
+
+    def step() -> None:
+        sync(op, path, progress=False)
+        assert_mirrors(op, path)
+
+    first = sync(op, path, progress=False)  # the seed's product filings
+    assert first.changes > 0 and first.pages >= 1
+    filings = samples.product_filings()
+    with reading(path) as con:
+        assert _rows(con, "SELECT value FROM meta")[0][0] == str(SCHEMA_VERSION)
+        assert _rows(con, "SELECT count(*) FROM product_filings")[0][0] == len(filings)
+        assert _rows(con, "SELECT count(*) FROM filing_areas")[0][0] == sum(
+            len(f.areas) for f in filings
+        )
+        assert _rows(con, "SELECT count(*) FROM filing_materials")[0][0] == sum(
+            len(f.materials) for f in filings
+        )
+        assert _rows(con, "SELECT hs_code, name_en FROM product_filings ORDER BY id LIMIT 1") == [
+            (filings[0].hs_code, filings[0].name_en)
+        ]
+    assert_mirrors(op, path)
+
+    exporter = op.exporters.create(samples.EXPORTER)  # base data: create, update, delete
+    step()
+    op.exporters.update(exporter["id"], {**exporter, "phone": "+86-411-1"}, exporter["version"])
+    clause = op.special_clauses.create({"code": "SC001", "text": "clause"})
+    step()
+    op.special_clauses.delete(clause["id"], clause["version"])
+    step()
+
+    cert = op.certificates.create(samples.certificate("K"))  # a draft with its goods
+    step()
+    cert = op.certificates.save_goods(cert.id, cert.goods, cert.version)  # goods saved again
+    step()
+    assert op.certificates.submit(cert.id)["status"] == "submitted"
+    step()
+    reviewer.review.approve(cert.id)
+    step()
+
+    other = op.certificates.create(samples.certificate("C"))
+    op.certificates.submit(other.id)
+    reviewer.review.return_(other.id, "wrong importer")
+    step()
+    op.certificates.submit(other.id)
+    reviewer.review.approve(other.id)
+    op.certificates.void(other.id, "not needed")
+    step()
+
+    reissue = op.certificates.amend_reissue(cert.id)
+    step()
+    op.certificates.submit(reissue.id)
+    reviewer.review.approve(reissue.id)  # voids the original
+    step()
+    with reading(path) as con:
+        assert _rows(con, f"SELECT status FROM certificates WHERE id = {cert.id}") == [("void",)]
+
+    draft = op.certificates.create(samples.certificate("C"))
+    step()
+    op.certificates.delete(draft.id, draft.version)  # its goods and receipts go with it
+    step()
+    with reading(path) as con:
+        for sql in (
+            f"SELECT count(*) FROM goods_lines WHERE certificate_id = {draft.id}",
+            f"SELECT count(*) FROM receipts WHERE kind = 'certificate' "
+            f"AND document_id = {draft.id}",
+        ):
+            assert _rows(con, sql) == [(0,)]
+    again = sync(op, path, progress=False)
+    assert (again.changes, again.pages) == (0, 0)
+
+
+def test_a_file_mirrors_one_source(live, op: Client, tmp_path: Path) -> None:
+    path = tmp_path / "coo.duckdb"
+    sync(op, path, progress=False)
+    other = Client(live.url, username="ln_operator", password="pw-ln_operator")
+    with pytest.raises(CooLabError, match="mirrors"):
+        sync(other, path, progress=False)
+    with pytest.raises(CooLabError, match="no synced data"):
+        connect_readonly(tmp_path / "missing.duckdb")
+
+
+# --- kills and readers: another process on a demo store ----------------------------------------
+
+CHILD_SYNC = """
+import sys
+from coo_lab.client import Client
+from coo_lab.sync import sync
+url, path, page_size, per_open = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+client = Client(url, username="haixing_operator", password="demo-haixing_operator")
+print("started", flush=True)
+sync(client, path, progress=False, page_size=page_size, pages_per_open=per_open,
+     pages_per_commit=1, reader_pause=0.02)
+print("done", flush=True)
+"""
+
+CHILD_READER = """
+import json, sys, time
+from pathlib import Path
+from coo_lab.sync import reading
+path, stop = Path(sys.argv[1]), Path(sys.argv[2])
+errors, counts, reads = [], [], 0
+while not path.exists():
+    time.sleep(0.005)
+while not stop.exists():
+    try:
+        with reading(path, timeout=30) as con:
+            n = con.execute("SELECT count(*) FROM certificates").fetchall()[0][0]
+            r = con.execute("SELECT count(*) FROM receipts").fetchall()[0][0]
+            con.execute(
+                "SELECT c.status, count(*), sum(g.fob_usd) FROM certificates c "
+                "JOIN goods_lines g ON g.certificate_id = c.id GROUP BY ALL"
+            ).fetchall()
+            con.execute("SELECT max(cursor) FROM sync_state").fetchall()
+            counts.append((n, r))
+            reads += 1
+    except Exception as exc:
+        errors.append(repr(exc))
+    time.sleep(0.002)
+print(json.dumps({"errors": errors, "counts": counts, "reads": reads}))
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from coo_lab.server.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    build_demo(path, scale=300, today=TODAY)
+    return path
+
+
+@pytest.fixture
+def demo(demo_store: Path, tmp_path: Path):
+    store = tmp_path / "demo.sqlite"
+    shutil.copy(demo_store, store)
+    with LiveServer(store) as server:
+        yield server
+
+
+def _child(script: str, *args: object, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        **kwargs,
+    )
+
+
+def _table(con: duckdb.DuckDBPyConnection, db: str, table: str) -> list[tuple]:
+    cols = "* EXCLUDE (updated_at)" if table == "sync_state" else "*"
+    return con.execute(f"SELECT {cols} FROM {db}.{table} ORDER BY ALL").fetchall()
+
+
+def test_resume_after_kills_at_random_moments(demo, tmp_path: Path) -> None:
+    op = Client(demo.url, username="haixing_operator", password="demo-haixing_operator")
+    reference = tmp_path / "reference.duckdb"
+    sync(op, reference, progress=False)
+    assert_mirrors(op, reference)
+    rng = random.Random(2026)
+    mid_sync = 0
+    for i in range(20):
+        path = tmp_path / f"killed{i}.duckdb"
+        child = _child(CHILD_SYNC, demo.url, path, 20, 3, stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "started"
+        if i % 4 == 0:  # every fourth kill waits for a first commit: mid-sync for sure
+            _wait_for_a_commit(path)
+        else:
+            time.sleep(rng.uniform(0.0, 0.6))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        if path.exists():
+            with reading(path) as con:
+                cursor = con.execute("SELECT cursor FROM sync_state").fetchall()[0][0]
+            mid_sync += 0 < cursor < sync_cursor(reference)
+        sync(op, path, progress=False)  # the resume
+        con = duckdb.connect()
+        con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
+        con.execute(f"ATTACH '{path}' AS got (READ_ONLY)")
+        for table in TABLES:  # 0 lost, 0 duplicated: equal to an uninterrupted sync
+            assert _table(con, "got", table) == _table(con, "ref", table), (i, table)
+        con.close()
+    assert mid_sync >= 4, f"only {mid_sync} of 20 kills landed mid-sync"
+
+
+def _wait_for_a_commit(path: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            with reading(path, timeout=timeout) as con:
+                if con.execute("SELECT cursor FROM sync_state").fetchall()[0][0] > 0:
+                    return
+        time.sleep(0.01)
+    raise AssertionError(f"no commit in {path} within {timeout} s")
+
+
+def sync_cursor(path: Path) -> int:
+    with reading(path) as con:
+        return con.execute("SELECT cursor FROM sync_state").fetchall()[0][0]
+
+
+def test_a_reader_process_queries_while_a_sync_runs(demo, tmp_path: Path) -> None:
+    path, stop = tmp_path / "coo.duckdb", tmp_path / "stop"
+    reader = _child(CHILD_READER, path, stop, stdout=subprocess.PIPE, text=True)
+    writer = _child(CHILD_SYNC, demo.url, path, 20, 2, stdout=subprocess.PIPE, text=True)
+    out, _ = writer.communicate(timeout=60)
+    assert writer.returncode == 0 and out.split() == ["started", "done"]
+    time.sleep(0.1)
+    stop.touch()
+    report = json.loads(reader.communicate(timeout=60)[0])
+    assert report["errors"] == []
+    counts = [tuple(c) for c in report["counts"]]
+    assert len(counts) >= 5, "the reader never got in while the sync ran"
+    for column in zip(*counts, strict=True):  # it grew and never shrank
+        assert list(column) == sorted(column)
+    assert len(set(counts)) > 2
+    op = Client(demo.url, username="haixing_operator", password="demo-haixing_operator")
+    assert_mirrors(op, path)
