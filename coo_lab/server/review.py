@@ -40,36 +40,70 @@ def _filing(doc: str) -> ProductFiling:
     return ProductFiling.model_validate_json(doc)
 
 
+_REGISTRATION_SQL = """
+    SELECT r.enterprise_code, r.ccpit_code, r.name_en, r.name_cn, r.review_policy,
+           c.filed_at IS NOT NULL AS filed, s.id AS signer_id, s.name, s.status, s.registered_on
+    FROM companies c JOIN registry_enterprises r ON r.enterprise_code = c.enterprise_code
+    LEFT JOIN registry_signers s ON s.enterprise_id = r.id
+    WHERE c.id = ? ORDER BY s.id
+"""
+
+
+def registration(tx: Transaction, company_id: int) -> tuple[EnterpriseFiling | None, str | None]:
+    """The company's registration as the authority holds it (``filed`` after user filing) and
+    its review policy, in one read; ``(None, None)`` before the company names a registration."""
+    rows = tx.all(_REGISTRATION_SQL, (company_id,))
+    if not rows:
+        return None, None
+    reg = rows[0]
+    signers = tuple(
+        (r["name"], r["status"], r["registered_on"]) for r in rows if r["signer_id"] is not None
+    )
+    key = (
+        reg["enterprise_code"],
+        reg["ccpit_code"],
+        reg["name_en"],
+        reg["name_cn"],
+        bool(reg["filed"]),
+        signers,
+    )
+    return _enterprise(key), reg["review_policy"]
+
+
+@lru_cache(maxsize=256)
+def _enterprise(key: tuple) -> EnterpriseFiling:
+    """A registration built once per distinct content (the key is all of it, so an edit is a
+    new entry). Like ``_filing``: the rules only read it; nothing may change these."""
+    enterprise_code, ccpit_code, name_en, name_cn, filed, signers = key
+    return EnterpriseFiling(
+        enterprise_code=enterprise_code,
+        ccpit_code=ccpit_code,
+        name_en=name_en,
+        name_cn=name_cn,
+        hand_signers=[
+            HandSigner(name=name, status=status, registered_on=registered_on)
+            for name, status, registered_on in signers
+        ],
+        filed=filed,
+    )
+
+
 def enterprise_filing(tx: Transaction, company_id: int) -> EnterpriseFiling | None:
     """The company's registration as the authority holds it, ``filed`` after user filing."""
-    company = tx.one("SELECT enterprise_code, filed_at FROM companies WHERE id = ?", (company_id,))
-    if company is None or company["enterprise_code"] is None:
-        return None
-    reg = tx.one(
-        "SELECT * FROM registry_enterprises WHERE enterprise_code = ?",
-        (company["enterprise_code"],),
-    )
-    if reg is None:
-        return None
-    signers = tx.all(
-        "SELECT name, status, registered_on FROM registry_signers "
-        "WHERE enterprise_id = ? ORDER BY id",
-        (reg["id"],),
-    )
-    return EnterpriseFiling(
-        enterprise_code=reg["enterprise_code"],
-        ccpit_code=reg["ccpit_code"],
-        name_en=reg["name_en"],
-        name_cn=reg["name_cn"],
-        hand_signers=[HandSigner(**s) for s in signers],
-        filed=company["filed_at"] is not None,
-    )
+    return registration(tx, company_id)[0]
 
 
 def context_for(
     tx: Transaction, company_id: int, row: Row, cert: Certificate, today: date
 ) -> CheckContext:
     """What the rules need, narrowed to this certificate (its invoice, its HS codes)."""
+    return _context(tx, company_id, row, cert, today)[0]
+
+
+def _context(
+    tx: Transaction, company_id: int, row: Row, cert: Certificate, today: date
+) -> tuple[CheckContext, str | None]:
+    """``context_for`` and the enterprise's review policy (read with its registration)."""
     others = [row["id"]] + ([row["original_id"]] if row["original_id"] else [])
     marks = ", ".join("?" for _ in others)
     used = {
@@ -92,8 +126,8 @@ def context_for(
                 (company_id, *hs6),
             )
         ]
-    enterprise = enterprise_filing(tx, company_id)
-    return CheckContext(
+    enterprise, policy = registration(tx, company_id)
+    context = CheckContext(
         today=today,
         enterprise=enterprise
         or EnterpriseFiling(
@@ -105,6 +139,7 @@ def context_for(
         approved_filings=filings,
         used_invoices=used,
     )
+    return context, policy
 
 
 def run_check(tx: Transaction, company_id: int, row: Row, cert: Certificate) -> list[Finding]:
@@ -143,7 +178,8 @@ def submit(
     before = cert.status
     cert.status = certificate_transition(cert.status, CertificateAction.SUBMIT)
     cert.submitted_at = now()
-    findings = run_check(tx, company_id, row, cert)
+    context, policy = _context(tx, company_id, row, cert, china_today())
+    findings = check(cert, context)
     found = [f.to_dict() for f in findings]
     _receipt(tx, row, cert, before, actor, "submitted (申报)", found)
     if any(f.is_error for f in findings):
@@ -159,11 +195,6 @@ def submit(
             found,
         )
         return certificates.save(tx, row, cert, findings=dumps(found))
-    policy = tx.scalar(
-        "SELECT r.review_policy FROM registry_enterprises r JOIN companies c "
-        "ON c.enterprise_code = r.enterprise_code WHERE c.id = ?",
-        (company_id,),
-    )
     if policy == "automatic" and not findings:
         return _approve(
             tx, row, cert, SYSTEM_ACTOR, "approved by smart review (智能审核通过)", findings=[]
