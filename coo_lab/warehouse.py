@@ -1,0 +1,470 @@
+"""Analysis of certificates of origin: SQL over the synced DuckDB file, defined once.
+
+    from coo_lab import warehouse
+    warehouse.fob_by("data/coo.duckdb", by=("agreement", "month"), start=date(2026, 1, 1))
+    warehouse.fta_usage("data/coo.duckdb", exporter="311120218")
+
+The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …). Every
+function takes ``path`` (opened read-only with ``coo_lab.sync.reading``, which waits out a
+running sync) or an open ``duckdb`` connection, and returns a pandas DataFrame. Amounts are
+US dollars as floats (DOUBLE), hours are floats.
+
+Filters, the same keywords everywhere (all optional, combined with AND):
+
+``start`` / ``end`` (``date``, both inclusive)
+    on the certificate's APPROVAL date for the analyses of approved certificates
+    (``fob_by``, ``approval_times``, ``fta_usage``, ``missed_preference``), on the RETURN
+    date for ``return_reasons``, on the CREATION date otherwise (``backlog``).
+``agreement``
+    the certificate type (``cert_type``: "C" for the general CO, "K", "E" …).
+``destination``
+    the destination country, ISO3.
+``exporter``
+    the enterprise code (企业代码) or the exporter's English name (case-insensitive).
+
+Dates and months are China dates (UTC+8, no daylight saving): a certificate approved at
+2026-01-31 20:00 UTC belongs to 2026-02-01 and to February. "Approved" means status approved
+or printed (void and everything before approval left out).
+
+The agreements' partner countries come from ``coo_lab.domain.agreements`` (registered into
+DuckDB as a small table ``agreement_partners``), never from a hard-coded list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from coo_lab.domain.agreements import agreements
+from coo_lab.sync import DEFAULT_PATH, reading
+
+Source = str | Path | duckdb.DuckDBPyConnection
+
+APPROVED = ("approved", "printed")
+BACKLOG = ("draft", "submitted", "returned")
+AGE_BUCKETS = ("0-1 d", "2-7 d", "8-30 d", "> 30 d")
+REVIEWER = "REVIEWER"
+
+# UTC+8 in microseconds: China local time without needing DuckDB's ICU time zones.
+_CST_US = 8 * 3600 * 1_000_000
+
+
+def _local(col: str) -> str:
+    """The China local (naive) timestamp of a TIMESTAMPTZ column."""
+    return f"make_timestamp(epoch_us({col}) + {_CST_US})"
+
+
+def _local_date(col: str) -> str:
+    return f"CAST({_local(col)} AS DATE)"
+
+
+def _month(col: str) -> str:
+    return f"CAST(date_trunc('month', {_local(col)}) AS DATE)"
+
+
+# --- plumbing --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _connection(source: Source) -> Iterator[duckdb.DuckDBPyConnection]:
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        _register(source)
+        yield source
+        return
+    with reading(source) as con:
+        _register(con)
+        yield con
+
+
+def partners_frame() -> pd.DataFrame:
+    """One row per (agreement, partner ISO3) of the preferential agreements."""
+    rows = [
+        {"agreement": a.code, "partner": iso3, "name_en": a.name_en, "name_zh": a.name_zh}
+        for a in agreements()
+        if a.preferential
+        for iso3 in sorted(a.partners)
+    ]
+    return pd.DataFrame(rows, columns=["agreement", "partner", "name_en", "name_zh"])
+
+
+def _register(con: duckdb.DuckDBPyConnection) -> None:
+    con.register("agreement_partners", partners_frame())
+
+
+def _certificate_filters(
+    *,
+    date_expr: str | None,
+    start: date | None,
+    end: date | None,
+    agreement: str | None,
+    destination: str | None,
+    exporter: str | None,
+    alias: str = "c",
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None and date_expr is not None:
+        where.append(f"{date_expr} >= ?")
+        params.append(start)
+    if end is not None and date_expr is not None:
+        where.append(f"{date_expr} <= ?")
+        params.append(end)
+    if agreement is not None:
+        where.append(f"{alias}.cert_type = ?")
+        params.append(agreement)
+    if destination is not None:
+        where.append(f"{alias}.destination_country = ?")
+        params.append(destination.upper())
+    if exporter is not None:
+        where.append(f"({alias}.enterprise_code = ? OR upper({alias}.exporter_name) = upper(?))")
+        params += [exporter, exporter]
+    return where, params
+
+
+def _where(conditions: Sequence[str]) -> str:
+    return "WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+_DIMENSIONS = {
+    "agreement": "c.cert_type",
+    "cert_type": "c.cert_type",
+    "destination": "c.destination_country",
+    "exporter": "c.enterprise_code",
+}
+
+
+def _group(by: Sequence[str] | str, month_of: str) -> list[tuple[str, str]]:
+    """(output column, expression) for each grouping key."""
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    out = []
+    for key in keys:
+        if key == "month":
+            out.append(("month", _month(month_of)))
+        elif key in _DIMENSIONS:
+            out.append((key, _DIMENSIONS[key]))
+        else:
+            raise ValueError(
+                f"cannot group by {key!r}: use agreement (cert_type), destination, exporter, month"
+            )
+    return out
+
+
+# --- the analyses ----------------------------------------------------------------------------
+
+
+def fob_by(
+    path: Source = DEFAULT_PATH,
+    by: Sequence[str] | str = ("agreement", "month"),
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """FOB (USD) and number of approved/printed certificates, grouped by any of agreement,
+    destination, exporter (enterprise code), month (China month of the approval).
+
+    Columns: the ``by`` keys (``month``: its first day, a pandas Timestamp), ``certificates``,
+    ``fob_usd``; sorted by the keys.
+    """
+    groups = _group(by, "c.approved_at")
+    where, params = _certificate_filters(
+        date_expr=_local_date("c.approved_at"),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where.insert(0, "c.status IN ('approved', 'printed')")
+    keys = ", ".join(f"{expr} AS {name}" for name, expr in groups)
+    select = f"{keys}, " if keys else ""
+    group = "GROUP BY ALL ORDER BY ALL" if keys else ""
+    sql = f"""
+        SELECT {select}count(*) AS certificates,
+               CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
+        FROM certificates c {_where(where)} {group}
+    """
+    with _connection(path) as con:
+        return _frame(con, sql, params)
+
+
+def approval_times(
+    path: Source = DEFAULT_PATH,
+    by: Sequence[str] | str = ("cert_type", "month"),
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """Hours from submission to approval, for certificates with both timestamps (any
+    status, void included: it was approved before being voided), grouped like ``fob_by``
+    (month = China month of the approval).
+
+    Columns: the ``by`` keys, ``certificates``, ``median_hours``, ``p90_hours``
+    (``quantile_cont``, linear interpolation), ``mean_hours``, ``max_hours``.
+    """
+    groups = _group(by, "c.approved_at")
+    where, params = _certificate_filters(
+        date_expr=_local_date("c.approved_at"),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where[:0] = ["c.submitted_at IS NOT NULL", "c.approved_at IS NOT NULL"]
+    keys = ", ".join(f"{expr} AS {name}" for name, expr in groups)
+    select = f"{keys}, " if keys else ""
+    group = "GROUP BY ALL ORDER BY ALL" if keys else ""
+    hours = "(epoch_us(c.approved_at) - epoch_us(c.submitted_at)) / 3.6e9"
+    sql = f"""
+        SELECT {select}count(*) AS certificates,
+               median({hours}) AS median_hours,
+               quantile_cont({hours}, 0.9) AS p90_hours,
+               avg({hours}) AS mean_hours,
+               max({hours}) AS max_hours
+        FROM certificates c {_where(where)} {group}
+    """
+    with _connection(path) as con:
+        return _frame(con, sql, params)
+
+
+def return_reasons(
+    path: Source = DEFAULT_PATH,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """Why certificates were returned (receipts to status 'returned'), ranked by rule code.
+
+    Each error finding of a return counts once for its code; a return without error findings
+    (a reviewer's manual return) counts once as code ``REVIEWER``. Filters: the return date
+    (China) for ``start``/``end``, the certificate's type, destination and exporter.
+
+    Columns: ``code``, ``returns`` (occurrences), ``certificates`` (distinct),
+    ``field`` (the most frequent field, none for REVIEWER), ``example`` (the most frequent
+    English message, or the reviewers' most frequent reason), ``reasons`` (REVIEWER only:
+    the distinct free-text reasons, most frequent first). Sorted by ``returns`` descending.
+    """
+    where, params = _certificate_filters(
+        date_expr=_local_date('r."at"'),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where[:0] = ["r.kind = 'certificate'", "r.to_status = 'returned'"]
+    sql = f"""
+        WITH returns AS (
+            SELECT r.id, r.document_id, r.reason,
+                   CAST(coalesce(r.findings, '[]') AS JSON[]) AS findings
+            FROM receipts r JOIN certificates c ON c.id = r.document_id
+            {_where(where)}
+        ),
+        errors AS (
+            SELECT rt.id, rt.document_id, f ->> 'code' AS code, f ->> 'field' AS field,
+                   f ->> 'message_en' AS message
+            FROM returns rt, unnest(rt.findings) AS t(f)
+            WHERE f ->> 'severity' = 'error'
+        ),
+        manual AS (
+            SELECT id, document_id, '{REVIEWER}' AS code, NULL AS field, reason AS message
+            FROM returns WHERE id NOT IN (SELECT id FROM errors)
+        ),
+        everything AS (SELECT * FROM errors UNION ALL SELECT * FROM manual)
+        SELECT code, count(*) AS returns, count(DISTINCT document_id) AS certificates,
+               mode(field) AS field, mode(message) AS example,
+               CASE WHEN code = '{REVIEWER}' THEN list(message ORDER BY message) END AS reasons
+        FROM everything GROUP BY code ORDER BY returns DESC, code
+    """
+    with _connection(path) as con:
+        frame = _frame(con, sql, params)
+    frame["reasons"] = [_by_frequency(r) for r in frame["reasons"]]
+    return frame
+
+
+def _by_frequency(values: Any) -> list[str] | None:
+    if not pd.api.types.is_list_like(values):  # NULL: not the REVIEWER row
+        return None
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return sorted(counts, key=lambda v: (-counts[v], v))
+
+
+def fta_usage(
+    path: Source = DEFAULT_PATH,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """Use of the free-trade agreements per partner country (approved/printed certificates).
+
+    Per partner country (ISO3) of any preferential agreement that received certificates:
+    ``agreements`` (the codes covering it, comma-separated), ``certificates``, ``fob_usd``
+    (all certificates to it), ``fob_preferential`` (under an agreement covering it),
+    ``share`` (preferential / total, 0–1), ``general_certificates`` and ``fob_general`` (the
+    general CO "C" to it: preference missed). Sorted by ``fob_general`` descending.
+    """
+    where, params = _certificate_filters(
+        date_expr=_local_date("c.approved_at"),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where.insert(0, "c.status IN ('approved', 'printed')")
+    sql = f"""
+        WITH partners AS (
+            SELECT partner, string_agg(agreement, ',' ORDER BY agreement) AS agreements,
+                   list(agreement) AS codes
+            FROM agreement_partners GROUP BY partner
+        )
+        SELECT p.partner AS destination, p.agreements,
+               count(*) AS certificates,
+               CAST(sum(c.fob_usd) AS DOUBLE) AS fob_usd,
+               CAST(coalesce(sum(c.fob_usd) FILTER (list_contains(p.codes, c.cert_type)), 0)
+                    AS DOUBLE) AS fob_preferential,
+               CAST(coalesce(sum(c.fob_usd) FILTER (list_contains(p.codes, c.cert_type)), 0)
+                    / nullif(sum(c.fob_usd), 0) AS DOUBLE) AS share,
+               count(*) FILTER (c.cert_type = 'C') AS general_certificates,
+               CAST(coalesce(sum(c.fob_usd) FILTER (c.cert_type = 'C'), 0) AS DOUBLE)
+                   AS fob_general
+        FROM certificates c JOIN partners p ON p.partner = c.destination_country
+        {_where(where)}
+        GROUP BY p.partner, p.agreements
+        ORDER BY fob_general DESC, destination
+    """
+    with _connection(path) as con:
+        return _frame(con, sql, params)
+
+
+def missed_preference(
+    path: Source = DEFAULT_PATH,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """The approved/printed general COs ("C") to a partner country of a preferential
+    agreement: a preference possibly missed.
+
+    Columns: ``id``, ``certificate_number``, ``invoice_number``, ``exporter`` (enterprise
+    code), ``exporter_name``, ``destination``, ``approved_on`` (China date), ``fob_usd``,
+    ``agreements`` (the codes covering the destination, comma-separated). Largest FOB first.
+    ``agreement`` filters on the certificate type, so anything but "C" gives no rows.
+    """
+    where, params = _certificate_filters(
+        date_expr=_local_date("c.approved_at"),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where[:0] = ["c.status IN ('approved', 'printed')", "c.cert_type = 'C'"]
+    sql = f"""
+        WITH partners AS (
+            SELECT partner, string_agg(agreement, ',' ORDER BY agreement) AS agreements
+            FROM agreement_partners GROUP BY partner
+        )
+        SELECT c.id, c.certificate_number, c.invoice_number, c.enterprise_code AS exporter,
+               c.exporter_name, c.destination_country AS destination,
+               {_local_date("c.approved_at")} AS approved_on,
+               CAST(c.fob_usd AS DOUBLE) AS fob_usd, p.agreements
+        FROM certificates c JOIN partners p ON p.partner = c.destination_country
+        {_where(where)}
+        ORDER BY c.fob_usd DESC, c.id
+    """
+    with _connection(path) as con:
+        return _frame(con, sql, params)
+
+
+def backlog(
+    path: Source = DEFAULT_PATH,
+    as_of: date | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """Certificates not yet approved (draft, submitted, returned) by status and age.
+
+    Age in whole days on ``as_of`` (default: today in China) since the certificate entered
+    its status, China dates: a draft since its creation, a submitted one since its (last)
+    submission, a returned one since its last return receipt (its creation if none).
+    Buckets ``AGE_BUCKETS``: 0–1 d, 2–7 d, 8–30 d, > 30 d. Certificates created after
+    ``as_of`` are left out. ``start``/``end`` filter on the creation date.
+
+    Columns: ``status``, ``age``, ``certificates``, ``fob_usd``, ``oldest_days``; one row
+    per status and bucket that has certificates, in status then bucket order.
+    """
+    if as_of is None:
+        as_of = pd.Timestamp.now(tz="Asia/Shanghai").date()
+    where, params = _certificate_filters(
+        date_expr=_local_date("c.created_at"),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where[:0] = [
+        "c.status IN ('draft', 'submitted', 'returned')",
+        f"{_local_date('c.created_at')} <= ?",
+    ]
+    params[:0] = [as_of]
+    since = _local_date(
+        "CASE c.status WHEN 'submitted' THEN coalesce(c.submitted_at, c.created_at) "
+        "WHEN 'returned' THEN coalesce(lr.at, c.created_at) ELSE c.created_at END"
+    )
+    buckets = "[" + ", ".join(f"'{b}'" for b in AGE_BUCKETS) + "]"
+    sql = f"""
+        WITH last_return AS (
+            SELECT document_id, max("at") AS at FROM receipts
+            WHERE kind = 'certificate' AND to_status = 'returned' GROUP BY document_id
+        ),
+        aged AS (
+            SELECT c.status, c.fob_usd, date_diff('day', {since}, CAST(? AS DATE)) AS days
+            FROM certificates c LEFT JOIN last_return lr ON lr.document_id = c.id
+            {_where(where)}
+        ),
+        bucketed AS (
+            SELECT *, CASE WHEN days <= 1 THEN {buckets}[1] WHEN days <= 7 THEN {buckets}[2]
+                           WHEN days <= 30 THEN {buckets}[3] ELSE {buckets}[4] END AS age
+            FROM aged
+        )
+        SELECT status, age, count(*) AS certificates,
+               CAST(coalesce(sum(fob_usd), 0) AS DOUBLE) AS fob_usd, max(days) AS oldest_days
+        FROM bucketed GROUP BY status, age
+        ORDER BY list_position(['draft', 'submitted', 'returned'], status),
+                 list_position({buckets}, age)
+    """
+    with _connection(path) as con:
+        return _frame(con, sql, [as_of, *params])
