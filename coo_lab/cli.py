@@ -1,12 +1,12 @@
 """The ``coo-lab`` command.
 
-    coo-lab serve [--db PATH] [--host 127.0.0.1] [--port 8700]   run the service
-    coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
-    coo-lab sync --username U    mirror the service's change feed into a DuckDB file
-    coo-lab tour                 walk through the domain API on sample data
-    coo-lab check CERT.json      review a certificate (JSON) as the authority would
-    coo-lab rules                list the review rules
-    coo-lab origin HS FOB MATERIALS.json --to KOR   which agreements a product qualifies under
+coo-lab serve [--db PATH] [--host 127.0.0.1] [--port 8700]   run the service
+coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
+coo-lab sync --username U    mirror the service's change feed into a DuckDB file
+coo-lab tour                 walk through the domain API on sample data
+coo-lab check CERT.json      review a certificate (JSON) as the authority would
+coo-lab rules                list the review rules
+coo-lab origin HS FOB MATERIALS.json --to KOR   which agreements a product qualifies under
 """
 
 from __future__ import annotations
