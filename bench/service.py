@@ -46,11 +46,11 @@ import requests
 
 from coo_lab import samples
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
+from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.domain.parties import UserFiling
 from coo_lab.server import registry, setup
 from coo_lab.server.auth import Role
 from coo_lab.server.db import Database
-from coo_lab.server.schemas import CERTIFICATE_SERVER_FIELDS
 
 TARGET_SUBMITS = 300  # submit calls per second
 TARGET_P50_MS = 50
@@ -178,7 +178,7 @@ def templates() -> list[tuple[dict[str, Any], bytes]]:
     out = []
     for cert_type in CERTIFICATE_TYPES:
         cert = samples.certificate(cert_type)
-        basic = cert.model_dump(mode="json", exclude=CERTIFICATE_SERVER_FIELDS)
+        basic = cert.model_dump(mode="json", exclude=NOT_BASIC_INFO)
         out.append((basic, json.dumps({"goods": cert.model_dump(mode="json")["goods"]}).encode()))
     return out
 

@@ -88,6 +88,8 @@ def create_app(db_path: str | Path) -> FastAPI:
             tx.scalar("SELECT 1")
         return {"status": "ok", "version": __version__}
 
-    for module in (accounts, basedata, certificates, review, feed):
+    # certificates first: a request is matched against one included router after another,
+    # and the certificate routes are the busy ones (no path is in two routers)
+    for module in (certificates, accounts, basedata, review, feed):
         app.include_router(module.router)
     return app

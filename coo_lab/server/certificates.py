@@ -27,7 +27,7 @@ from coo_lab.server.clock import iso, now
 from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Row, Transaction
 from coo_lab.server.deps import Scope
-from coo_lab.server.feed import record_change
+from coo_lab.server.feed import Encoded, record_change
 from coo_lab.server.receipts import issue_receipt
 
 ENTITY = "certificate"
@@ -95,7 +95,7 @@ def save(tx: Transaction, row: Row, cert: Certificate, **extra: Any) -> dict[str
     values = {**_columns(cert), "updated_at": iso(now()), **extra}
     tx.update("certificates", row["id"], values)
     row = {**row, **values}
-    shown = view(row, cert)
+    shown = Encoded(view(row, cert))
     record_change(tx, row["company_id"], ENTITY, row["id"], "update", cert.version, shown)
     return shown
 
@@ -187,7 +187,7 @@ def insert(
     cert.id = row["id"]
     row["doc"] = cert.model_dump_json()
     tx.update("certificates", row["id"], {"doc": row["doc"]})
-    shown = view(row, cert)
+    shown = Encoded(view(row, cert))
     record_change(tx, scope.company_id, ENTITY, row["id"], "create", 1, shown)
     issue_receipt(
         tx,

@@ -3,8 +3,12 @@
 SQLite in WAL mode is the embedded default: one file, no server, readers never wait for the
 writer. Every write transaction starts with ``BEGIN IMMEDIATE`` so two writers queue instead
 of deadlocking on a lock upgrade, which also makes the change feed's sequence numbers follow
-commit order. SQL elsewhere uses ``?`` placeholders and portable statements only, so another
-driver can stand behind the same ``Transaction`` interface.
+commit order. Reads use a connection per thread; the writes of a process share one
+connection, taken in turn under a lock: a writer waits for the one before it without
+SQLite's busy-handler sleeps (1, 2, 5, 10… ms between retries), and the pages it reads stay
+cached (a connection drops its page cache whenever another connection has written). SQL
+elsewhere uses ``?`` placeholders and portable statements only, so another driver can stand
+behind the same ``Transaction`` interface.
 """
 
 from __future__ import annotations
@@ -62,28 +66,39 @@ class Database:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        # writers of this process queue here: waiting on SQLite's lock would mean its busy
-        # handler's sleeps (1, 2, 5, 10… ms) between retries instead of a wake-up at once
-        self._writer = threading.RLock()
+        self._writer_lock = threading.RLock()
+        self._writer: sqlite3.Connection | None = None
         self.migrate()
 
+    def _connect(self, *, shared: bool = False) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, timeout=30, check_same_thread=not shared
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection (for reads)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
+            conn = self._local.conn = self._connect()
         return conn
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        """The connection writes share; only under ``_writer_lock``."""
+        if self._writer is None:
+            self._writer = self._connect(shared=True)
+        return self._writer
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
         """A transaction: ``write=True`` takes the write lock at once (BEGIN IMMEDIATE)."""
-        conn = self._connection()
-        with self._writer if write else nullcontext():
+        with self._writer_lock if write else nullcontext():
+            conn = self._writer_connection() if write else self._connection()
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield Transaction(conn)
@@ -110,7 +125,12 @@ class Database:
         return current
 
     def close(self) -> None:
+        """Close this thread's connection and the writers' one."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+        with self._writer_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None

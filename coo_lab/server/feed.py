@@ -22,6 +22,23 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+class Encoded(dict[str, Any]):
+    """A document with its JSON text (``dumps``), made once: a write's feed entry, its
+    idempotency record and its HTTP response are the same text. Do not change one: the
+    text would no longer match."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.json = dumps(self)
+
+
+def encode(data: Any) -> str:
+    """``dumps``, or the text an ``Encoded`` document already has."""
+    return data.json if isinstance(data, Encoded) else dumps(data)
+
+
 def record_change(
     tx: Transaction,
     company_id: int,
@@ -42,7 +59,7 @@ def record_change(
             op,
             version,
             iso(now()),
-            None if data is None else dumps(data),
+            None if data is None else encode(data),
             int(authority_sees(entity, data)),
         ),
     )

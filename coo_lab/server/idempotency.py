@@ -14,7 +14,7 @@ from typing import Any
 from coo_lab.errors import Conflict
 from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
-from coo_lab.server.feed import dumps
+from coo_lab.server.feed import dumps, encode
 
 
 def request_hash(method: str, path: str, body: Any) -> str:
@@ -45,5 +45,5 @@ def remember(
     tx.execute(
         "INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, body, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (user_id, key, fingerprint, status, dumps(body), iso(now())),
+        (user_id, key, fingerprint, status, encode(body), iso(now())),
     )

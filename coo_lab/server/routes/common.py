@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from coo_lab.errors import FieldError, ValidationFailed
 from coo_lab.server.auth import Principal
 from coo_lab.server.db import Database, Transaction
+from coo_lab.server.feed import Encoded
 from coo_lab.server.idempotency import remember, replay, request_hash
 
 _VERSION = re.compile(r'(?:W/)?"?(\d{1,12})"?')
@@ -51,8 +52,11 @@ PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 
 
-def with_etag(body: dict[str, Any], status_code: int = 200) -> JSONResponse:
-    response = JSONResponse(body, status_code=status_code)
+def with_etag(body: dict[str, Any], status_code: int = 200) -> Response:
+    if isinstance(body, Encoded):  # the same bytes JSONResponse would render, made already
+        response = Response(body.json.encode(), status_code, media_type="application/json")
+    else:
+        response = JSONResponse(body, status_code=status_code)
     if "version" in body:
         response.headers["ETag"] = f'"{body["version"]}"'
     return response
@@ -66,7 +70,7 @@ def idempotent_write(
     body: Any,
     work: Callable[[Transaction], Any],
     status_code: int = 200,
-) -> JSONResponse:
+) -> Response:
     """Run a write once per Idempotency-Key; a retry gets the first answer back."""
     with db.transaction() as tx:
         if key:

@@ -1,0 +1,26 @@
+"""The benchmarks still run (quick mode): a bench that rots is worse than none.
+
+No figure is asserted here — timings belong to `make bench`, never to tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "bench"
+
+
+@pytest.mark.parametrize("script", ["rules.py", "import_time.py", "service.py"])
+def test_bench_runs(script: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "target" in done.stdout
