@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEBIAN_PACKAGES :=
+DEBIAN_PACKAGES := chromium poppler-utils fonts-noto-cjk
 
 .PHONY: run demo test lint format bench rules-doc clean system-packages
 
