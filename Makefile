@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEBIAN_PACKAGES := chromium poppler-utils fonts-noto-cjk
+DEBIAN_PACKAGES := chromium poppler-utils fonts-noto-cjk postgresql
 
 .PHONY: run demo test lint format bench rules-doc clean system-packages
 

@@ -33,6 +33,8 @@ import multiprocessing
 import os
 import queue
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -50,7 +52,8 @@ from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.domain.parties import UserFiling
 from coo_lab.server import registry, setup
 from coo_lab.server.auth import Role
-from coo_lab.server.db import Database
+from coo_lab.server.db import open_database
+from coo_lab.server.live import free_port
 
 TARGET_SUBMITS = 300  # submit calls per second
 TARGET_P50_MS = 50
@@ -68,9 +71,9 @@ COMPANIES = {
 # -- the store and the server ------------------------------------------------------------
 
 
-def seed(path: Path) -> None:
+def seed(path: Path | str) -> None:
     """One office, two filed enterprises (manual and automatic review), their operators."""
-    db = Database(path)
+    db = open_database(path)
     signers = [h.model_dump(mode="json") for h in samples.ENTERPRISE.hand_signers]
     filings = samples.product_filings()
     with db.transaction() as tx:
@@ -140,6 +143,64 @@ class Server:
         self._process.join(timeout=15)
         if self._process.is_alive():
             self._process.terminate()
+
+
+def _tree_cpu(root: int) -> float | None:
+    """CPU seconds used by a process and all its descendants (Linux; None elsewhere)."""
+    stats: dict[int, tuple[int, float]] = {}
+    try:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                ticks = int(fields[11]) + int(fields[12])
+                stats[int(entry.name)] = (int(fields[1]), ticks / os.sysconf("SC_CLK_TCK"))
+    except OSError:
+        return None
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0.0))[1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == pid)
+    return total
+
+
+class ServeProcess:
+    """``coo-lab serve --workers N`` as a child process: the deployment of many processes."""
+
+    def __init__(self, store: str, workers: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._command = [sys.executable, "-m", "coo_lab.cli", "serve", "--db", store]
+        self._command += ["--port", str(self.port), "--workers", str(workers)]
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def cpu_seconds(self) -> float | None:
+        return _tree_cpu(self._process.pid) if self._process else None
+
+    def __enter__(self) -> ServeProcess:
+        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if requests.get(f"{self.url}{API}/health", timeout=2).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"coo-lab serve did not start: {self._command}")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._process is not None
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
 
 # -- clients -------------------------------------------------------------------------------
@@ -216,7 +277,7 @@ class Run:
 
 
 def in_threads(
-    server: Server, clients: list[Client], work: Callable[[int, Client], list[Any]]
+    server: Server | ServeProcess, clients: list[Client], work: Callable[[int, Client], list[Any]]
 ) -> Run:
     """Run ``work(i, client)`` in one thread per client, all started together, and time them
     from the start to the last one done; each returns a list, one item per unit of work."""
@@ -263,7 +324,7 @@ def submit(client: Client, cert_id: int) -> str:
 # -- the measurements ---------------------------------------------------------------------
 
 
-def health(server: Server, clients: list[Client], seconds: float) -> Run:
+def health(server: Server | ServeProcess, clients: list[Client], seconds: float) -> Run:
     def work(_i: int, client: Client) -> list[None]:
         done, deadline = [], time.perf_counter() + seconds
         while time.perf_counter() < deadline:
@@ -274,7 +335,9 @@ def health(server: Server, clients: list[Client], seconds: float) -> Run:
     return in_threads(server, clients, work)
 
 
-def full_review(server: Server, clients: list[Client], per_client: int) -> dict[str, Run]:
+def full_review(
+    server: Server | ServeProcess, clients: list[Client], per_client: int
+) -> dict[str, Run]:
     """Drafts (create + goods), then their submits, timed apart; then whole cycles."""
     batches = [declarations(MANUAL, f"S{i}", per_client) for i in range(len(clients))]
     drafts = in_threads(
@@ -324,10 +387,30 @@ def verdict(ok: bool) -> str:
     return "OK" if ok else "BELOW"
 
 
+def postgres_runs(clients: int, per_client: int, workers: tuple[int, ...]) -> list[tuple[int, Run]]:
+    """The submit phase against ``coo-lab serve --workers N`` on a throwaway PostgreSQL."""
+    from coo_lab.server.pgcluster import Cluster
+
+    runs = []
+    with Cluster() as pg:
+        for count in workers:
+            store = pg.create_database(f"bench_{count}")
+            seed(store)
+            with ServeProcess(store, count) as server:
+                token = login(server.url, f"{MANUAL}_operator")
+                sessions = [Client(server.url, token) for _ in range(clients)]
+                health(server, sessions, 0.5)  # every worker warm
+                runs.append((count, full_review(server, sessions, per_client)["submits"]))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run of a few seconds")
     parser.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
+    parser.add_argument(
+        "--no-postgres", dest="postgres", action="store_false", help="skip the PostgreSQL runs"
+    )
     args = parser.parse_args()
     n = args.clients
     per_client = 8 if args.quick else 150  # certificates per client and phase
@@ -351,6 +434,9 @@ def main() -> None:
             review = full_review(server, clients, per_client)
             loaded = automatic_latency(server, auto_clients, latency_per_client, "L")
             alone = automatic_latency(server, auto_clients[:1], latency_per_client, "A")
+    scale_out = []
+    if args.postgres:
+        scale_out = postgres_runs(n, per_client, (1, 2) if args.quick else (1, 2, 4))
 
     submits, cycles = review["submits"], review["cycles"]
     statuses = [s for batch in submits.results + cycles.results for s in batch]
@@ -386,6 +472,12 @@ def main() -> None:
         f"p99 {percentile(alone_ms, 99):.1f} ms; baseline health round trip with {n} clients: "
         f"{1000 * n / base.rate:.1f} ms"
     )
+    if args.postgres:
+        figures = ", ".join(f"{w} worker(s) {run.rate:,.0f}/s" for w, run in scale_out)
+        print(
+            f"submit with the full review on PostgreSQL (coo-lab serve --workers N, {n} "
+            f"clients): {figures}; SQLite, one process: {submits.rate:,.0f}/s"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The ``coo-lab`` command.
 
-coo-lab serve [--db PATH] [--host 127.0.0.1] [--port 8700]   run the service
+coo-lab serve [--db PATH|URL] [--host] [--port 8700] [--workers N]   run the service
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
 coo-lab tour                 walk through the domain API on sample data
@@ -81,9 +81,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from coo_lab.server.app import create_app
 
-    app = create_app(args.db)
     print(f"coo_lab service on http://{args.host}:{args.port}/docs (store: {args.db})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers > 1:  # each worker process builds its app from the environment
+        os.environ["COO_LAB_DB"] = str(args.db)
+        uvicorn.run(
+            "coo_lab.server.app:app_from_env",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
+        return 0
+    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -144,10 +154,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coo-lab", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="run the Single Window service")
-    p.add_argument("--db", default=default_db(), help="SQLite file (env COO_LAB_DB)")
+    p.add_argument(
+        "--db", default=default_db(), help="SQLite file or postgresql:// URL (env COO_LAB_DB)"
+    )
     p.add_argument("--host", default=os.environ.get("COO_LAB_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("COO_LAB_PORT", "8700")))
     p.add_argument("--log-level", default="warning")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("COO_LAB_WORKERS", "1")),
+        help="service processes sharing the port (best with PostgreSQL; env COO_LAB_WORKERS)",
+    )
     p = sub.add_parser("demo", help="fill a store with a realistic demo data set")
     p.add_argument("--db", default=default_db(), help="SQLite file (env COO_LAB_DB)")
     p.add_argument(

@@ -1,6 +1,7 @@
 """The Single Window CCPIT certificate-of-origin service: the FastAPI application.
 
-``create_app(db_path)`` builds the app on a SQLite store (migrations applied at start).
+``create_app(store)`` builds the app on a SQLite file or, given a ``postgresql://`` URL, on
+PostgreSQL (migrations applied at start).
 Every error a caller can cause is a ``CooLabError`` answered as JSON with English and
 Chinese messages and, for bad input, the list of fields; nothing a client sends should
 produce a 500.
@@ -8,11 +9,12 @@ produce a 500.
 
 from __future__ import annotations
 
+import os
 import re
 from http import HTTPStatus
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -20,7 +22,8 @@ from starlette.exceptions import HTTPException
 from coo_lab import __version__
 from coo_lab.domain.formats import field_errors
 from coo_lab.errors import CooLabError, FieldError, ValidationFailed
-from coo_lab.server.db import Database
+from coo_lab.server.db import open_database
+from coo_lab.server.deps import refuse_nul_characters
 from coo_lab.server.routes import accounts, basedata, certificates, feed, review
 from coo_lab.server.schemas import ErrorBody, Health
 
@@ -50,14 +53,16 @@ def _error_response(exc: CooLabError) -> JSONResponse:
 
 
 def create_app(db_path: str | Path) -> FastAPI:
+    """The app on the store ``db_path`` names: a SQLite file, or a ``postgresql://`` URL."""
     app = FastAPI(
         title="coo_lab — CCPIT certificate of origin declaration service",
         version=__version__,
         description="贸促会原产地证申报系统: user filing, base data, certificates of 15 types, "
         "the authority's review with receipts, and a change feed for sync.",
         responses=_ERRORS,
+        dependencies=[Depends(refuse_nul_characters)],
     )
-    app.state.db = Database(db_path)
+    app.state.db = open_database(db_path)
 
     @app.exception_handler(CooLabError)
     def coo_lab_error(request: Request, exc: CooLabError) -> JSONResponse:
@@ -93,3 +98,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     for module in (certificates, accounts, basedata, review, feed):
         app.include_router(module.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app on the store ``COO_LAB_DB`` names (how each of ``--workers`` processes
+    builds its own)."""
+    return create_app(os.environ.get("COO_LAB_DB", "data/coo_lab.sqlite"))

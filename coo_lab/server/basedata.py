@@ -128,16 +128,22 @@ def delete(
     record_change(tx, company_id, ENTITY, record_id, "delete", row["version"] + 1, None)
 
 
+# a record whose string values (not the JSON text it is stored as) contain the pattern
+_VALUE_MATCHES = {
+    "sqlite": " AND EXISTS (SELECT 1 FROM json_each(base_records.doc) AS f "
+    "WHERE f.type = 'text' AND f.value LIKE ? ESCAPE '\\')",
+    "postgresql": " AND EXISTS (SELECT 1 FROM jsonb_each(base_records.doc::jsonb) AS f "
+    "WHERE jsonb_typeof(f.value) = 'string' AND f.value #>> '{}' LIKE ? ESCAPE '\\')",
+}
+
+
 def search(
     tx: Transaction, company_id: int, kind: str, q: str | None, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
     where, params = "company_id = ? AND kind = ?", [company_id, kind]
     if q:
         # match the record's values (not the JSON it is stored as), `%` and `_` literally
-        where += (
-            " AND EXISTS (SELECT 1 FROM json_each(base_records.doc) AS f "
-            "WHERE f.type = 'text' AND f.value LIKE ? ESCAPE '\\')"
-        )
+        where += _VALUE_MATCHES[tx.dialect]
         like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{like}%")
     total = tx.scalar(f"SELECT COUNT(*) FROM base_records WHERE {where}", params)

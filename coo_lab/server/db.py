@@ -28,35 +28,48 @@ Row = dict[str, Any]
 class Transaction:
     """One unit of work; ``Database.transaction()`` commits it or rolls it back."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    dialect = "sqlite"
+
+    def __init__(self, conn: Any) -> None:
         self._conn = conn
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; the cursor's rows read by position and by column name."""
         return self._conn.execute(sql, params)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        row = self._conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return dict(row) if row is not None else None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return [dict(r) for r in self._conn.execute(sql, params).fetchall()]
+        return [dict(r) for r in self.execute(sql, params).fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self._conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return row[0] if row is not None else None
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """Insert a row and return its integer primary key."""
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cur = self._conn.execute(
+        cur = self.execute(
             f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING id", tuple(values.values())
         )
         return int(cur.fetchone()[0])
 
     def update(self, table: str, key: int, values: dict[str, Any]) -> None:
         sets = ", ".join(f"{c} = ?" for c in values)
-        self._conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), key))
+        self.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), key))
+
+
+def open_database(target: str | Path) -> Any:
+    """The store a path or URL names: ``postgresql://…`` is PostgreSQL, anything else a
+    SQLite file."""
+    from coo_lab.server import postgres
+
+    if postgres.is_postgres(target):
+        return postgres.PostgresDatabase(str(target))
+    return Database(target)
 
 
 class Database:

@@ -12,14 +12,55 @@ not found (404), never shown.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from coo_lab.errors import PermissionDenied
+from coo_lab.errors import FieldError, PermissionDenied, ValidationFailed
 from coo_lab.server.auth import Principal, Role, authenticate
 from coo_lab.server.db import Database
+
+
+def _nul_paths(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}.{i}" if path else str(i))
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """No text may hold a NUL character (U+0000): it is never meaningful on a certificate, and
+    PostgreSQL cannot store it. Checked for every request, query and JSON body alike, so the
+    answer is a 422 naming the field rather than whatever the store would make of it."""
+    found = [(f"query.{k}", v) for k, v in request.query_params.multi_items() if "\x00" in v]
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await request.body()
+        if b"\\u0000" in body:
+            with suppress(ValueError):  # not JSON: the route's own parsing says so
+                found += list(_nul_paths(json.loads(body), ""))
+    if found:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    field,
+                    value,
+                    "text without NUL (U+0000) characters",
+                    "不含 NUL（U+0000）字符的文本",
+                    "nul_character",
+                )
+                for field, value in found
+            ],
+            model="request",
+        )
 
 
 async def get_db(request: Request) -> Database:

@@ -11,6 +11,8 @@ reviewer and nothing else. Passwords are ``pw-<username>``.
 
 from __future__ import annotations
 
+import os
+import uuid
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,15 +25,19 @@ from coo_lab.server import setup
 from coo_lab.server.app import create_app
 from coo_lab.server.auth import Role
 from coo_lab.server.live import LiveServer
+from coo_lab.server.pgcluster import Cluster
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
 LN_CODE, NEW_CODE = "210200777", "210200888"
+PG_TEMPLATE = "seed"
+# the stores every service test runs on; COO_LAB_TEST_STORES=sqlite narrows it while working
+STORES = os.environ.get("COO_LAB_TEST_STORES", "sqlite,postgresql").split(",")
 
 
-def seed(db_path: Path) -> None:
+def seed(db_path: str | Path) -> None:
     app = create_app(db_path)
     with app.state.db.transaction() as tx:
         dalian = setup.create_office(
@@ -99,15 +105,38 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db_path(seeded_db: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the seeded store for one test."""
-    import sqlite3
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the session (started only if a test needs it)."""
+    with Cluster() as cluster:
+        yield cluster
 
-    target = tmp_path / "coo.sqlite"
-    with sqlite3.connect(seeded_db) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+
+@pytest.fixture(scope="session")
+def seeded_pg(pg_cluster: Cluster) -> str:
+    """The seeded PostgreSQL database, used as the template of each test's own copy."""
+    seed(pg_cluster.create_database(PG_TEMPLATE))
+    return PG_TEMPLATE
+
+
+@pytest.fixture(params=STORES)
+def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    """A fresh copy of the seeded store for one test: a SQLite file, or a PostgreSQL
+    database (the URL) — every test that takes this fixture runs on both stores."""
+    if request.param == "sqlite":
+        import sqlite3
+
+        target = tmp_path / "coo.sqlite"
+        seeded = request.getfixturevalue("seeded_db")
+        with sqlite3.connect(seeded) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        yield target
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    template = request.getfixturevalue("seeded_pg")
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    yield cluster.create_database(name, template=template)
+    cluster.drop_database(name)
 
 
 @dataclass
@@ -130,7 +159,7 @@ class Api:
 
 
 @pytest.fixture
-def api(db_path: Path) -> Iterator[Api]:
+def api(db_path: str | Path) -> Iterator[Api]:
     app = create_app(db_path)
     with TestClient(app) as client:
         yield Api(client)
@@ -138,7 +167,7 @@ def api(db_path: Path) -> Iterator[Api]:
 
 
 @pytest.fixture
-def live(db_path: Path) -> Iterator[LiveServer]:
+def live(db_path: str | Path) -> Iterator[LiveServer]:
     """The real service on a loopback port, on a fresh copy of the seeded store."""
     with LiveServer(db_path) as server:
         yield server

@@ -8,7 +8,6 @@ The role checks walk the app's OpenAPI document, so an endpoint added later is c
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +15,8 @@ import pytest
 
 from coo_lab import samples
 from coo_lab.domain.certificate import NOT_BASIC_INFO
+
+from . import store
 
 V1 = "/api/v1"
 LN_CODE, NEW_CODE = "210200777", "210200888"
@@ -114,8 +115,7 @@ def call(client, method: str, path: str, body: Any, version: int | None = None):
 
 
 def feed_length(db_path) -> int:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+    return store.scalar(db_path, "SELECT COUNT(*) FROM changes")
 
 
 def hx_draft(op) -> dict[str, Any]:
@@ -192,8 +192,7 @@ def test_an_expired_token_is_refused(api, db_path) -> None:
     client = api.as_("hx_operator")
     assert client.get(f"{V1}/auth/me").status_code == 200
     past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat(timespec="microseconds")
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE tokens SET expires_at = ?", (past,))
+    store.run(db_path, ("UPDATE tokens SET expires_at = ?", (past,)))
     r = client.get(f"{V1}/auth/me")
     assert r.status_code == 401
     assert "expired" in r.json()["message_en"]
@@ -227,8 +226,7 @@ def test_five_failures_lock_the_login_even_with_the_right_password(api, db_path)
     assert login(api, "nobody", "x").status_code == 429
     # once the window has passed, the right password works again
     earlier = (datetime.now(UTC) - timedelta(minutes=6)).isoformat(timespec="microseconds")
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE login_attempts SET at = ?", (earlier,))
+    store.run(db_path, ("UPDATE login_attempts SET at = ?", (earlier,)))
     assert login(api, "hx_operator").status_code == 200
 
 
@@ -236,8 +234,7 @@ def test_failures_older_than_the_window_do_not_count(api, db_path) -> None:
     for _ in range(4):
         assert login(api, "hx_operator", "wrong").status_code == 401
     earlier = (datetime.now(UTC) - timedelta(minutes=6)).isoformat(timespec="microseconds")
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE login_attempts SET at = ?", (earlier,))
+    store.run(db_path, ("UPDATE login_attempts SET at = ?", (earlier,)))
     for _ in range(4):
         assert login(api, "hx_operator", "wrong").status_code == 401
     assert login(api, "hx_operator").status_code == 200

@@ -8,7 +8,6 @@ query filters, paging and sorting of the three certificate lists.
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,8 @@ from coo_lab import samples
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
 from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.server.certificates import SORTABLE
+
+from . import store
 
 V1 = "/api/v1"
 LN_CODE = "210200777"
@@ -485,15 +486,17 @@ def listed(api, db_path) -> dict[str, Any]:
         "void_a": "2025-04-01T00:00:00.000000+00:00",
         "returned_c": "2025-04-03T10:00:00.000000+00:00",
     }
-    with sqlite3.connect(db_path) as conn:
-        for name, at in created.items():
-            conn.execute(
-                "UPDATE certificates SET created_at = ? WHERE id = ?", (at, made[name]["id"])
-            )
-        for name, at in submitted.items():
-            conn.execute(
-                "UPDATE certificates SET submitted_at = ? WHERE id = ?", (at, made[name]["id"])
-            )
+    store.run(
+        db_path,
+        *[
+            ("UPDATE certificates SET created_at = ? WHERE id = ?", (at, made[name]["id"]))
+            for name, at in created.items()
+        ],
+        *[
+            ("UPDATE certificates SET submitted_at = ? WHERE id = ?", (at, made[name]["id"]))
+            for name, at in submitted.items()
+        ],
+    )
     ids = {name: cert["id"] for name, cert in made.items()}
     return {"op": op, "ids": ids, "names": {v: k for k, v in ids.items()}}
 

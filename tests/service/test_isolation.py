@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from typing import Any
 
 import pytest
 
 from coo_lab import samples
 from coo_lab.domain.certificate import NOT_BASIC_INFO
+
+from . import store
 
 V1 = "/api/v1"
 LN_NAME = "LIAONING NORTHERN MACHINERY CO., LTD."
@@ -91,13 +92,12 @@ def body_for(schema: str | None, path: str) -> Any:
 
 def snapshot(db_path) -> dict[str, Any]:
     """Every row of every table that a request could change."""
-    with sqlite3.connect(db_path) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if r[0] not in {"tokens", "login_attempts", "schema_version", "sqlite_sequence"}
-        ]
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+    skip = {"tokens", "login_attempts", "schema_version", "sqlite_sequence"}
+    return {
+        t: sorted(store.rows(db_path, f"SELECT * FROM {t}"), key=repr)
+        for t in store.tables(db_path)
+        if t not in skip
+    }
 
 
 def leaks(text: str) -> list[str]:
@@ -160,16 +160,13 @@ def world(api) -> dict[str, Any]:
     assert ln.post(f"{V1}/certificates/{ln_cert['id']}/submit").json()["status"] == "approved"
     ln_ids["certificates"] = {ln_cert["id"]}
 
-    with sqlite3.connect(api.client.app.state.db.path) as conn:
-        hx_company = conn.execute(
-            "SELECT id FROM companies WHERE enterprise_code = ?", (samples.ENTERPRISE_CODE,)
-        ).fetchone()[0]
-        filings = [
-            (row[0], row[1])
-            for row in conn.execute(
-                "SELECT id, version FROM product_filings WHERE company_id = ?", (hx_company,)
-            )
-        ]
+    target = api.client.app.state.db.path
+    hx_company = store.scalar(
+        target, "SELECT id FROM companies WHERE enterprise_code = ?", (samples.ENTERPRISE_CODE,)
+    )
+    filings = store.rows(
+        target, "SELECT id, version FROM product_filings WHERE company_id = ?", (hx_company,)
+    )
     assert filings
     for name in ("product-filings", "filings"):  # however a product-filing API names them
         hx_ids[name] = filings

@@ -528,3 +528,26 @@ def test_malformed_json_names_the_body(api) -> None:
     (error,) = assert_error_items(r)
     assert error["field"] == "body", error
     assert error["expected_zh"] != error["expected_en"], error  # said in Chinese too
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "field"),
+    [
+        (
+            "post",
+            "/api/v1/auth/login",
+            {"json": {"username": "a\x00b", "password": "x"}},
+            "username",
+        ),
+        ("get", "/api/v1/exporters", {"params": {"q": "x\x00"}}, "query.q"),
+        ("post", "/api/v1/exporters", {"json": {"code": "E1", "name_en": "A\x00"}}, "name_en"),
+    ],
+)
+def test_a_nul_character_is_refused_naming_the_field(api, method, path, kwargs, field) -> None:
+    """NUL (U+0000) is never text on a certificate, and PostgreSQL cannot store it."""
+    client = api.as_("hx_operator")
+    r = getattr(client, method)(path, **kwargs)
+    assert r.status_code == 422, r.text
+    error = r.json()["errors"][0]
+    assert error["field"] == field and error["code"] == "nul_character"
+    assert "NUL" in error["expected_en"] and error["expected_zh"]
