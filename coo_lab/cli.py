@@ -2,6 +2,7 @@
 
 coo-lab serve [--db PATH|URL] [--host] [--port 8700] [--workers N]   run the service
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
+coo-lab copy-store SOURCE TARGET   copy a store into an empty one (SQLite → PostgreSQL)
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
 coo-lab tour                 walk through the domain API on sample data
 coo-lab check CERT.json      review a certificate (JSON) as the authority would
@@ -99,10 +100,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from coo_lab.server.demo import build_demo
+    from coo_lab.server.postgres import is_postgres
 
-    summary = build_demo(args.db, scale=args.scale, seed=args.seed, fresh=not args.keep)
+    if is_postgres(args.db):  # built as a SQLite file, then copied: one fast bulk writer
+        import tempfile
+
+        from coo_lab.server.transfer import copy_store
+
+        if args.keep:
+            print("error: --keep works on SQLite files only", file=sys.stderr)
+            return 2
+        with tempfile.TemporaryDirectory(prefix="coo-demo-") as folder:
+            built = Path(folder) / "demo.sqlite"
+            summary = build_demo(built, scale=args.scale, seed=args.seed, fresh=True)
+            copy_store(built, args.db)
+        summary = [line.replace(str(built), args.db) for line in summary]
+    else:
+        summary = build_demo(args.db, scale=args.scale, seed=args.seed, fresh=not args.keep)
     for line in summary:
         print(line)
+    return 0
+
+
+def cmd_copy_store(args: argparse.Namespace) -> int:
+    from coo_lab.server.transfer import copy_store
+
+    copied = copy_store(
+        args.source, args.target, progress=lambda table, n: print(f"  {table}: {n:,} rows")
+    )
+    print(f"copied {sum(copied.values()):,} rows of {len(copied)} tables into {args.target}")
     return 0
 
 
@@ -176,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--keep", action="store_true", help="add to an existing store")
+    p = sub.add_parser(
+        "copy-store", help="copy a whole store into an empty one (e.g. SQLite → PostgreSQL)"
+    )
+    p.add_argument("source", help="SQLite file or postgresql:// URL")
+    p.add_argument("target", help="an empty store: SQLite file or postgresql:// URL")
     sub.add_parser("tour", help="walk through the domain API on sample data")
     p = sub.add_parser("check", help="review a certificate given as JSON")
     p.add_argument("file")
@@ -197,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "serve": cmd_serve,
         "demo": cmd_demo,
+        "copy-store": cmd_copy_store,
         "tour": cmd_tour,
         "check": cmd_check,
         "rules": cmd_rules,

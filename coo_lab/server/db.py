@@ -37,6 +37,10 @@ class Transaction:
         """Run one statement; the cursor's rows read by position and by column name."""
         return self._conn.execute(sql, params)
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for many rows (bulk copies)."""
+        self._conn.executemany(sql, rows)
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         row = self.execute(sql, params).fetchone()
         return dict(row) if row is not None else None

@@ -42,7 +42,9 @@ EXTRA: dict[int, list[str]] = {
     1: [
         """CREATE FUNCTION changes_next_seq() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            NEW.seq := (SELECT COALESCE(MAX(seq), 0) + 1 FROM changes);
+            IF NEW.seq IS NULL THEN  -- given when a store is copied (coo-lab copy-store)
+                NEW.seq := (SELECT COALESCE(MAX(seq), 0) + 1 FROM changes);
+            END IF;
             RETURN NEW;
         END $$""",
         """CREATE TRIGGER changes_seq BEFORE INSERT ON changes
@@ -107,6 +109,10 @@ class PgTransaction(Transaction):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
         return self._conn.execute(translate(sql), tuple(params))
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(translate(sql), rows)
 
 
 class PostgresDatabase:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import uuid
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -29,6 +30,9 @@ from coo_lab.server.demo import build_demo, password_for
 from coo_lab.server.demo.destinations import PARTNER_COUNTRIES
 from coo_lab.server.feed import dumps
 from coo_lab.server.review import SYSTEM_ACTOR, context_for
+from coo_lab.server.transfer import copy_store
+
+from .conftest import STORES
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -53,16 +57,28 @@ def rows(demo: tuple[Path, list[str]]) -> list[dict]:
         return [dict(r) for r in conn.execute("SELECT * FROM certificates ORDER BY id")]
 
 
-@pytest.fixture
-def client(demo: tuple[Path, list[str]], tmp_path: Path) -> Iterator[TestClient]:
-    """The service on a copy of the demo store (tests that write leave the original alone)."""
-    target = tmp_path / "copy.sqlite"
-    with closing(sqlite3.connect(demo[0])) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
+@pytest.fixture(params=STORES)
+def client(
+    request: pytest.FixtureRequest, demo: tuple[Path, list[str]], tmp_path: Path
+) -> Iterator[TestClient]:
+    """The service on a copy of the demo store (tests that write leave the original alone):
+    a SQLite file, or a PostgreSQL database filled by ``coo-lab copy-store``."""
+    if request.param == "sqlite":
+        target: str | Path = tmp_path / "copy.sqlite"
+        with closing(sqlite3.connect(demo[0])) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"demo_{uuid.uuid4().hex[:12]}"
+        target = cluster.create_database(name)
+        copied = copy_store(demo[0], target)
+        assert copied["certificates"] > 0 and copied["changes"] > 0
     app = create_app(target)
     with TestClient(app) as c:
         yield c
     app.state.db.close()
+    if request.param != "sqlite":
+        cluster.drop_database(name)
 
 
 def login(client: TestClient, username: str, password: str | None = None) -> dict[str, str]:
