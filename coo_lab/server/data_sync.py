@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from coo_lab.domain.filing import ProductFiling
 from coo_lab.server import authority_filings, filings, profiles
 from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Database, Row, Transaction
@@ -42,14 +43,17 @@ def pull_filings(
     moment = moment or now()
     company, _registration = profiles.registration(tx, company_id)  # SyncFailed if gone
     imported = authority_filings.missing(tx, company_id, company["enterprise_code"])
-    areas: Counter[str] = Counter()
     for filing in imported:
         shown = filings.insert(tx, company_id, filing, source="authority", moment=moment)
         for area in filing.areas:
             filings.area_receipt(tx, company_id, shown["id"], area, None, actor, IMPORTED)
-            areas[area.agreement] += 1
+    return len(imported), filings_remark(imported)
+
+
+def filings_remark(imported: list[ProductFiling]) -> str:
+    areas = Counter(a.agreement for f in imported for a in f.areas)
     detail = ", ".join(f"{code} {n}" for code, n in sorted(areas.items())) or "none new"
-    return len(imported), (
+    return (
         f"商品备案同步成功：新增 {len(imported)} 条（区域 {sum(areas.values())} 个） / "
         f"product filings synced: {len(imported)} imported ({detail})"
     )
@@ -93,23 +97,37 @@ def record(
     requested: datetime,
     count: int,
     remark: str,
-    updated: datetime | None = None,
 ) -> dict[str, Any]:
     """A history row, with its feed entry."""
+    shown = write_run(tx, company_id, sync_type, status, actor, requested, now(), count, remark)
+    record_change(tx, company_id, ENTITY, shown["id"], "create", 1, shown)
+    return shown
+
+
+def write_run(
+    tx: Transaction,
+    company_id: int,
+    sync_type: str,
+    status: str,
+    actor: str,
+    requested: datetime,
+    updated: datetime,
+    count: int,
+    remark: str,
+) -> dict[str, Any]:
+    """A history row without a feed entry (``record`` adds it; the demo writes its own)."""
     row: dict[str, Any] = {
         "company_id": company_id,
         "sync_type": sync_type,
         "status": status,
         "requested_by": actor,
         "requested_at": iso(requested),
-        "updated_at": iso(updated or now()),
+        "updated_at": iso(updated),
         "count": count,
         "remark": remark,
     }
     row["id"] = tx.insert("data_sync_runs", row)
-    shown = view(row)
-    record_change(tx, company_id, ENTITY, row["id"], "create", 1, shown)
-    return shown
+    return view(row)
 
 
 def view(row: Row) -> dict[str, Any]:

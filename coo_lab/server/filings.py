@@ -132,15 +132,16 @@ def save(tx: Transaction, row: Row, filing: ProductFiling) -> Encoded:
     return shown
 
 
-def insert(
+def write_new(
     tx: Transaction,
     company_id: int,
     filing: ProductFiling,
     *,
     source: str = "enterprise",
     moment: datetime | None = None,
-) -> Encoded:
-    """Store a new filing as it is (its areas' statuses included) with its feed entry."""
+) -> Row:
+    """Store a new filing as it is (its areas' statuses included), without a feed entry
+    (``insert`` adds it; the demo writes its own, at its own time)."""
     moment = moment or now()
     filing.version = 1
     filing.created_at = filing.created_at or moment
@@ -156,6 +157,19 @@ def insert(
     tx.update("product_filings", row["id"], {"doc": row["doc"]})
     index_areas(tx, row["id"], company_id, filing)
     reserve_numbers(tx, filing)
+    return row
+
+
+def insert(
+    tx: Transaction,
+    company_id: int,
+    filing: ProductFiling,
+    *,
+    source: str = "enterprise",
+    moment: datetime | None = None,
+) -> Encoded:
+    """Store a new filing as it is, with its feed entry."""
+    row = write_new(tx, company_id, filing, source=source, moment=moment)
     shown = Encoded(view(row, filing))
     record_change(tx, company_id, ENTITY, row["id"], "create", 1, shown)
     return shown

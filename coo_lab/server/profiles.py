@@ -74,18 +74,23 @@ def pull(tx: Transaction, company_id: int, moment: datetime | None = None) -> tu
     moment = moment or now()
     company, fresh = registration(tx, company_id)
     version, old = current(tx, company_id)
-    doc = fresh.model_dump_json()
+    shown = store(tx, company_id, version + 1, moment, fresh)
+    op = "update" if old else "create"
+    record_change(tx, company_id, ENTITY, company_id, op, version + 1, shown)
+    return 1, remark(old, fresh, company["hand_signer"])
+
+
+def store(
+    tx: Transaction, company_id: int, version: int, synced: datetime, profile: EnterpriseFiling
+) -> dict[str, Any]:
+    """Write the profile (no feed entry: ``pull`` adds it; the demo writes its own)."""
     tx.execute(
         "INSERT INTO company_profiles (company_id, version, synced_at, doc) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (company_id) DO UPDATE SET version = excluded.version, "
         "synced_at = excluded.synced_at, doc = excluded.doc",
-        (company_id, version + 1, iso(moment), doc),
+        (company_id, version, iso(synced), profile.model_dump_json()),
     )
-    shown = view_of(version + 1, iso(moment), fresh)
-    record_change(
-        tx, company_id, ENTITY, company_id, "update" if old else "create", version + 1, shown
-    )
-    return 1, remark(old, fresh, company["hand_signer"])
+    return view_of(version, iso(synced), profile)
 
 
 def remark(old: EnterpriseFiling | None, new: EnterpriseFiling, filed_signer: str | None) -> str:
