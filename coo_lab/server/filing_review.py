@@ -21,7 +21,7 @@ from typing import Any
 from coo_lab.domain.filing import ProductFiling, filing_number
 from coo_lab.domain.lifecycle import FilingAction, FilingStatus, filing_transition
 from coo_lab.domain.origin import OriginResult, Product, assess
-from coo_lab.errors import Conflict, NotFound
+from coo_lab.errors import Conflict, NotFound, ValidationFailed
 from coo_lab.server import filings
 from coo_lab.server.auth import Principal
 from coo_lab.server.certificates import next_serial
@@ -67,8 +67,33 @@ def assessment(result: OriginResult) -> dict[str, Any]:
     }
 
 
-def assessments(filing: ProductFiling) -> list[dict[str, Any]]:
-    return [assessment(assess_filing(filing, a.agreement)) for a in filing.areas]
+def assessments(filing: ProductFiling, *, tolerant: bool = False) -> list[dict[str, Any]]:
+    """The engine's verdict per area. ``tolerant``: a product the engine cannot assess (a
+    returned filing edited to drop its FOB price) gives verdicts saying why, not an error —
+    the reviewer cannot fix the enterprise's data, only read it."""
+    out = []
+    for area in filing.areas:
+        try:
+            out.append(assessment(assess_filing(filing, area.agreement)))
+        except ValidationFailed as exc:
+            if not tolerant:
+                raise
+            out.append(_unassessable(area.agreement, exc))
+    return out
+
+
+def _unassessable(agreement: str, exc: ValidationFailed) -> dict[str, Any]:
+    return {
+        "agreement": agreement,
+        "qualifies": False,
+        "criterion": None,
+        "basis": None,
+        "vnm": None,
+        "rvc_pct": None,
+        "non_originating_pct": None,
+        "tests": [],
+        "problem": f"{exc.message_en} / {exc.message_zh}",
+    }
 
 
 def refusal(result: OriginResult) -> str:
@@ -157,7 +182,7 @@ def reviewer_view(tx: Transaction, reviewer: Principal, filing_id: int) -> dict[
         **filings.view(row, filing),
         "enterprise_code": owner["enterprise_code"],
         "company_name": owner["company_name"],
-        "assessments": assessments(filing),
+        "assessments": assessments(filing, tolerant=True),
     }
 
 

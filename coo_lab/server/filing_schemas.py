@@ -111,10 +111,11 @@ class Assessment(BaseModel):
     qualifies: bool
     criterion: str | None
     basis: str | None
-    vnm: str
+    vnm: str | None
     rvc_pct: str | None
     non_originating_pct: str | None
     tests: list[OriginTest]
+    problem: str = ""  # why the engine could not assess the product (the reviewer's view)
 
 
 class FilingReviewView(ProductFilingView):

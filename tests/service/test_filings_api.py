@@ -4,12 +4,16 @@ goods lines of preferential certificates that draw on approved areas."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from decimal import Decimal
 from typing import Any
 
 from coo_lab import samples
 from coo_lab.domain.filing import parse_filing_number
 from coo_lab.server.clock import china_today
+from coo_lab.server.db import Database
+from coo_lab.server.migrations import MIGRATIONS
 
 from .test_smoke import SERVER_OWNED
 
@@ -444,3 +448,60 @@ def test_filing_numbers_continue_past_every_number_given(api, db_path) -> None:
     assert not {n for n in numbers} & {
         a.filing_number for f in samples.product_filings() for a in f.areas
     }
+
+
+def test_the_reviewer_reads_a_filing_the_engine_cannot_assess(api) -> None:
+    op, reviewer = api.as_("hx_operator"), api.as_("dl_reviewer")
+    filing = submitted(op, created(op, desk("K")))
+    back = decide(reviewer, filing["id"], "K", "return", "which steel grade?")
+    r = op.put(
+        f"{V1}/product-filings/{filing['id']}",
+        json=desk("K", fob_unit_price=None),
+        headers={"If-Match": str(back["version"])},
+    )
+    assert r.status_code == 200 and area(r.json(), "K")["review_remark"] == "which steel grade?"
+    shown = reviewer.get(f"{V1}/review/filings/{filing['id']}").json()
+    verdict = shown["assessments"][0]
+    assert not verdict["qualifies"] and "fob_unit_price" in verdict["problem"]
+    r = op.post(f"{V1}/product-filings/{filing['id']}/check")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "fob_unit_price"
+
+
+def test_migration_4_indexes_the_areas_of_filings_stored_before(tmp_path) -> None:
+    path = tmp_path / "before.sqlite"
+    filing = samples.product_filings()[0]
+    filing.id, filing.version = 1, 1
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for version, statements in MIGRATIONS:
+            if version > 2:
+                break
+            for sql in statements:
+                conn.execute(sql)
+            conn.execute("INSERT INTO schema_version VALUES (?)", (version,))
+        conn.execute("INSERT INTO companies (id, name, created_at) VALUES (1, 'HX', '2025')")
+        conn.execute(
+            "INSERT INTO product_filings (id, company_id, hs_code, name_en, status, version, "
+            "created_at, updated_at, doc) VALUES (1, 1, ?, ?, 'approved', 1, '2025', '2025', ?)",
+            (filing.hs_code, filing.name_en, filing.model_dump_json()),
+        )
+        conn.commit()
+    db = Database(path)
+    with db.read() as tx:
+        areas = tx.all(
+            "SELECT filing_id, company_id, agreement, status, criterion, filing_number "
+            "FROM filing_areas ORDER BY id"
+        )
+        assert tx.scalar("SELECT source FROM product_filings") == "enterprise"
+    db.close()
+    assert areas == [
+        {
+            "filing_id": 1,
+            "company_id": 1,
+            "agreement": a.agreement,
+            "status": "approved",
+            "criterion": a.criterion,
+            "filing_number": a.filing_number,
+        }
+        for a in filing.areas
+    ]
