@@ -189,7 +189,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         [
             # product filing (商品备案): one row per area beside the filing's document, so the
             # reviewer's queue, the goods-line picker and the filing numbers are plain queries;
-            # a filing number (申请备案号) can never be given twice
+            # an enterprise can never hold a filing number (申请备案号) twice
             """CREATE TABLE filing_areas (
                 id INTEGER PRIMARY KEY,
                 filing_id INTEGER NOT NULL REFERENCES product_filings(id) ON DELETE CASCADE,
@@ -197,10 +197,11 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 agreement TEXT NOT NULL,
                 status TEXT NOT NULL,
                 criterion TEXT NOT NULL DEFAULT '',
-                filing_number TEXT UNIQUE,
+                filing_number TEXT,
                 submitted_at TEXT,
                 reviewed_at TEXT,
-                UNIQUE (filing_id, agreement)
+                UNIQUE (filing_id, agreement),
+                UNIQUE (company_id, filing_number)
             )""",
             "CREATE INDEX filing_areas_usable ON filing_areas (company_id, agreement, status)",
             "CREATE INDEX filing_areas_queue ON filing_areas (status, submitted_at)",
