@@ -70,6 +70,8 @@ class Client:
         self.special_clauses = BaseData(self, "special-clauses")
         self.certificates = Certificates(self)
         self.review = Review(self)
+        self.filings = Filings(self)
+        self.data_sync = DataSync(self)
 
     # --- transport -----------------------------------------------------------------------
 
@@ -354,6 +356,144 @@ class Review:
             "POST", f"/api/v1/review/certificates/{cert_id}/return", json={"reason": reason}
         )
 
+    # product filings (商品备案)
+
+    def filing_queue(self) -> pd.DataFrame:
+        """Filings of the office's enterprises with an area waiting, oldest first."""
+        return self._client.frame("/api/v1/review/filing-queue")
+
+    def filing(self, filing_id: int) -> dict[str, Any]:
+        """A declared filing with the origin engine's verdict per area (``assessments``)."""
+        return self._client.get(f"/api/v1/review/filings/{filing_id}")
+
+    def approve_area(self, filing_id: int, agreement: str, remark: str = "") -> dict[str, Any]:
+        """审核通过 one area of a filing: it gets its filing number (申请备案号)."""
+        return self._client.request(
+            "POST",
+            f"/api/v1/review/filings/{filing_id}/areas/{agreement}/approve",
+            json={"remark": remark},
+        )
+
+    def return_area(self, filing_id: int, agreement: str, reason: str) -> dict[str, Any]:
+        return self._client.request(
+            "POST",
+            f"/api/v1/review/filings/{filing_id}/areas/{agreement}/return",
+            json={"reason": reason},
+        )
+
+    def record_counter_filing(self, enterprise_code: str, filing: Any) -> dict[str, Any]:
+        """A filing approved at the office's counter, held for the enterprise to sync."""
+        return self._client.request(
+            "POST",
+            f"/api/v1/registry/enterprises/{enterprise_code}/product-filings",
+            json=_filing_body(filing),
+        )
+
+    def held_filings(self, enterprise_code: str) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(
+            self._client.get(f"/api/v1/registry/enterprises/{enterprise_code}/product-filings")
+        )
+
+
+class Filings:
+    """Product filings (商品备案): the deck's filing form and query as methods.
+
+    A filing may be given as a ``ProductFiling``, its JSON, or a dict whose ``areas`` are
+    agreement codes (``["K", "E"]``); what the service owns (ids, statuses, criteria,
+    numbers) is left out of what is sent."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._path = "/api/v1/product-filings"
+
+    def list(self, **filters: Any) -> pd.DataFrame:
+        """商品备案查询 (hs_code, name_en, name_cn, status, agreement, created_from/to,
+        submitted_from/to, sort, order) — every page; ``areas`` holds each row's areas."""
+        return self._client.frame(self._path, **filters)
+
+    def get(self, filing_id: int) -> dict[str, Any]:
+        return self._client.get(f"{self._path}/{filing_id}")
+
+    def create(self, filing: Any, *, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Save as a draft (暂存)."""
+        return self._client.request(
+            "POST",
+            self._path,
+            json=_filing_body(filing),
+            idempotency_key=idempotency_key or new_key(),
+        )
+
+    def update(self, filing_id: int, filing: Any, version: int) -> dict[str, Any]:
+        """Replace a filing whose areas are all drafts or returned."""
+        return self._client.request(
+            "PUT",
+            f"{self._path}/{filing_id}",
+            json=_filing_body(filing),
+            headers={"If-Match": str(version)},
+        )
+
+    def copy(self, filing_id: int) -> dict[str, Any]:
+        return self._client.request(
+            "POST", f"{self._path}/{filing_id}/copy", idempotency_key=new_key()
+        )
+
+    def delete(self, filing_id: int, version: int) -> None:
+        self._client.request(
+            "DELETE", f"{self._path}/{filing_id}", headers={"If-Match": str(version)}
+        )
+
+    def check(self, filing_id: int) -> pd.DataFrame:
+        """The origin engine's verdict per area now (nothing is saved)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._client.request("POST", f"{self._path}/{filing_id}/check"))
+
+    def submit(self, filing_id: int, *, idempotency_key: str | None = None) -> dict[str, Any]:
+        """申报 the draft and returned areas; one the product does not qualify for comes back
+        returned at once, with the reason in ``review_remark``."""
+        return self._client.request(
+            "POST",
+            f"{self._path}/{filing_id}/submit",
+            idempotency_key=idempotency_key or new_key(),
+        )
+
+    def receipts(self, filing_id: int) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self._client.get(f"{self._path}/{filing_id}/receipts"))
+
+    def usable_areas(
+        self, agreement: str | None = None, hs_code: str | None = None, q: str | None = None
+    ) -> pd.DataFrame:
+        """Approved areas a preferential goods line may name (filing number, HS, names,
+        criterion): the certificate form's picker."""
+        return self._client.frame("/api/v1/filing-areas", agreement=agreement, hs_code=hs_code, q=q)
+
+
+class DataSync:
+    """数据同步: pull the registration and the authority-held filings; the runs' history."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def sync_enterprise_info(self) -> dict[str, Any]:
+        """同步企业信息: registration and hand-signers into the enterprise's profile."""
+        return self._client.request("POST", "/api/v1/data-sync/enterprise-info")
+
+    def sync_product_filings(self) -> dict[str, Any]:
+        """同步商品备案信息: import the approved filings the authority holds and we lack."""
+        return self._client.request("POST", "/api/v1/data-sync/product-filings")
+
+    def history(self, sync_type: str | None = None) -> pd.DataFrame:
+        """同步列表: type, status, user, requested, updated, count, remark; newest first."""
+        return self._client.frame("/api/v1/data-sync/runs", sync_type=sync_type)
+
+    def profile(self) -> dict[str, Any]:
+        """The registration and hand-signers as last synced."""
+        return self._client.get("/api/v1/enterprise-profile")
+
 
 def _json(value: Any) -> Any:
     if hasattr(value, "model_dump"):
@@ -361,6 +501,19 @@ def _json(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     return value
+
+
+_FILING_OWNED = frozenset({"id", "version", "created_at", "status", "source"})
+
+
+def _filing_body(filing: Any) -> dict[str, Any]:
+    """What a filing body may carry: the product, materials and the areas' agreements."""
+    data = {k: v for k, v in _json(filing).items() if k not in _FILING_OWNED}
+    data["areas"] = [
+        {"agreement": a} if isinstance(a, str) else {"agreement": _json(a)["agreement"]}
+        for a in data.get("areas") or []
+    ]
+    return data
 
 
 def _same_goods(saved: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> bool:

@@ -24,7 +24,16 @@ from coo_lab.domain.formats import field_errors
 from coo_lab.errors import CooLabError, FieldError, ValidationFailed
 from coo_lab.server.db import open_database
 from coo_lab.server.deps import refuse_nul_characters
-from coo_lab.server.routes import accounts, basedata, certificates, feed, review
+from coo_lab.server.routes import (
+    accounts,
+    basedata,
+    certificates,
+    data_sync,
+    feed,
+    filing_review,
+    filings,
+    review,
+)
 from coo_lab.server.schemas import ErrorBody, Health
 
 _ERRORS = {
@@ -95,7 +104,16 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # certificates first: a request is matched against one included router after another,
     # and the certificate routes are the busy ones (no path is in two routers)
-    for module in (certificates, accounts, basedata, review, feed):
+    for module in (
+        certificates,
+        accounts,
+        basedata,
+        review,
+        feed,
+        filings,
+        filing_review,
+        data_sync,
+    ):
         app.include_router(module.router)
     return app
 

@@ -23,6 +23,7 @@ from coo_lab.domain.lifecycle import CertificateAction, CertificateStatus, certi
 from coo_lab.domain.numbers import internal_number
 from coo_lab.domain.parties import Exporter, Importer, Producer
 from coo_lab.errors import Conflict, FieldError, NotFound, ValidationFailed
+from coo_lab.server import filings
 from coo_lab.server.clock import iso, now
 from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Row, Transaction
@@ -231,12 +232,14 @@ def replace_goods(
     goods: list[GoodsLine],
     expected_version: int | None,
 ) -> dict[str, Any]:
-    """Save the goods lines (the deck's 保存 on the goods tab): the list replaces the old one."""
+    """Save the goods lines (the deck's 保存 on the goods tab): the list replaces the old one.
+    A preferential line naming a filing number takes the filed criterion when it has none."""
     row, cert = load(tx, scope.company_id, cert_id)
     check_version(row, expected_version, ENTITY)
     certificate_transition(cert.status, CertificateAction.SAVE)
     for i, line in enumerate(goods, start=1):
         line.line_no = i
+    filings.fill_filed_criteria(tx, scope.company_id, cert.cert_type, goods)
     cert.goods = goods
     return save(tx, row, cert)
 

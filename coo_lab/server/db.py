@@ -20,7 +20,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from coo_lab.server.migrations import MIGRATIONS
+from coo_lab.server.migrations import MIGRATIONS, PerDialect
 
 Row = dict[str, Any]
 
@@ -136,7 +136,7 @@ class Database:
                 if version <= current:
                     continue
                 for sql in statements:
-                    tx.execute(sql)
+                    tx.execute(sql.sqlite if isinstance(sql, PerDialect) else sql)
                 tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
                 current = version
         return current

@@ -8,7 +8,18 @@ add the next one.
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PerDialect:
+    """A statement that each store writes in its own SQL (e.g. reading JSON documents)."""
+
+    sqlite: str
+    postgresql: str
+
+
+MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
     (
         1,
         [
@@ -182,6 +193,86 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             # their receipts, never drafts or base data
             "ALTER TABLE changes ADD COLUMN authority INTEGER NOT NULL DEFAULT 0",
             "CREATE INDEX changes_authority ON changes (authority, company_id, seq)",
+        ],
+    ),
+    (
+        4,
+        [
+            # product filing (商品备案): one row per area beside the filing's document, so the
+            # reviewer's queue, the goods-line picker and the filing numbers are plain queries;
+            # an enterprise can never hold a filing number (申请备案号) twice
+            """CREATE TABLE filing_areas (
+                id INTEGER PRIMARY KEY,
+                filing_id INTEGER NOT NULL REFERENCES product_filings(id) ON DELETE CASCADE,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                agreement TEXT NOT NULL,
+                status TEXT NOT NULL,
+                criterion TEXT NOT NULL DEFAULT '',
+                filing_number TEXT,
+                submitted_at TEXT,
+                reviewed_at TEXT,
+                UNIQUE (filing_id, agreement),
+                UNIQUE (company_id, filing_number)
+            )""",
+            "CREATE INDEX filing_areas_usable ON filing_areas (company_id, agreement, status)",
+            "CREATE INDEX filing_areas_queue ON filing_areas (status, submitted_at)",
+            # the areas of filings stored before this migration
+            PerDialect(
+                sqlite="""INSERT INTO filing_areas (filing_id, company_id, agreement, status,
+                       criterion, filing_number, submitted_at, reviewed_at)
+                   SELECT p.id, p.company_id, json_extract(a.value, '$.agreement'),
+                          json_extract(a.value, '$.status'),
+                          COALESCE(json_extract(a.value, '$.criterion'), ''),
+                          json_extract(a.value, '$.filing_number'),
+                          json_extract(a.value, '$.submitted_at'),
+                          json_extract(a.value, '$.reviewed_at')
+                   FROM product_filings p, json_each(p.doc, '$.areas') a
+                   WHERE json_valid(p.doc)""",
+                postgresql="""INSERT INTO filing_areas (filing_id, company_id, agreement,
+                       status, criterion, filing_number, submitted_at, reviewed_at)
+                   SELECT p.id, p.company_id, a ->> 'agreement', a ->> 'status',
+                          COALESCE(a ->> 'criterion', ''), a ->> 'filing_number',
+                          a ->> 'submitted_at', a ->> 'reviewed_at'
+                   FROM product_filings p, jsonb_array_elements(p.doc::jsonb -> 'areas') a""",
+            ),
+            # where a filing came from: the enterprise's own declaration (enterprise), or
+            # "sync product filings" from what the authority holds (authority)
+            "ALTER TABLE product_filings ADD COLUMN source TEXT NOT NULL DEFAULT 'enterprise'",
+            "CREATE INDEX product_filings_hs ON product_filings (company_id, hs_code)",
+            # filings the authority holds for an enterprise (filed at its counter or through
+            # the old channel), approved; "sync product filings" imports the missing ones
+            """CREATE TABLE authority_filings (
+                id INTEGER PRIMARY KEY,
+                enterprise_code TEXT NOT NULL,
+                ccpit_code TEXT NOT NULL,
+                hs_code TEXT NOT NULL,
+                name_en TEXT NOT NULL,
+                approved_at TEXT NOT NULL,
+                recorded_by TEXT NOT NULL,
+                doc TEXT NOT NULL
+            )""",
+            "CREATE INDEX authority_filings_enterprise ON authority_filings (enterprise_code)",
+            # the enterprise's copy of its registration and hand-signers ("sync enterprise
+            # info"); the document is an EnterpriseFiling
+            """CREATE TABLE company_profiles (
+                company_id INTEGER PRIMARY KEY REFERENCES companies(id),
+                version INTEGER NOT NULL,
+                synced_at TEXT NOT NULL,
+                doc TEXT NOT NULL
+            )""",
+            # data sync (数据同步): one history row per run
+            """CREATE TABLE data_sync_runs (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                sync_type TEXT NOT NULL,
+                status TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                count INTEGER NOT NULL DEFAULT 0,
+                remark TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX data_sync_runs_company ON data_sync_runs (company_id, id)",
         ],
     ),
 ]

@@ -30,7 +30,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from coo_lab.server.db import Transaction
-from coo_lab.server.migrations import MIGRATIONS
+from coo_lab.server.migrations import MIGRATIONS, PerDialect
 
 WRITE_LOCK = 0x0C00_1AB  # the advisory lock every write transaction takes
 SCHEMES = ("postgresql://", "postgres://")
@@ -157,7 +157,7 @@ class PostgresDatabase:
                 if version <= current:
                     continue
                 for sql in statements:
-                    tx._conn.execute(ddl(sql))
+                    tx._conn.execute(sql.postgresql if isinstance(sql, PerDialect) else ddl(sql))
                 for sql in EXTRA.get(version, ()):
                     tx._conn.execute(sql)
                 tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))

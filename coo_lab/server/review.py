@@ -22,7 +22,7 @@ from coo_lab.domain.numbers import certificate_number
 from coo_lab.domain.parties import EnterpriseFiling, HandSigner
 from coo_lab.domain.rules import CheckContext, Finding, check
 from coo_lab.errors import NotFound
-from coo_lab.server import certificates
+from coo_lab.server import certificates, profiles
 from coo_lab.server.auth import Principal
 from coo_lab.server.clock import china_date, china_today, now
 from coo_lab.server.concurrency import check_version
@@ -177,6 +177,7 @@ def submit(
         check_version(row, expected_version, certificates.ENTITY)
     before = cert.status
     cert.status = certificate_transition(cert.status, CertificateAction.SUBMIT)
+    profiles.check_hand_signer(tx, company_id, cert.hand_signer)  # as last synced
     cert.submitted_at = now()
     context, policy = _context(tx, company_id, row, cert, china_today())
     findings = check(cert, context)

@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from coo_lab.domain.filing import ProductFiling
-from coo_lab.server import registry
+from coo_lab.server import filings, registry
 from coo_lab.server.auth import Role, create_user
 from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
-from coo_lab.server.feed import record_change
 
 
 def create_office(tx: Transaction, ccpit_code: str, name_en: str, name_cn: str, place: str) -> int:
@@ -69,27 +68,6 @@ def add_users(
 
 
 def add_product_filing(tx: Transaction, company_id: int, filing: ProductFiling) -> int:
-    """Store a product filing as the authority holds it (e.g. approved at its counter)."""
-    moment = iso(now())
-    status = "approved" if all(a.status == "approved" for a in filing.areas) else "submitted"
-    filing_id = tx.insert(
-        "product_filings",
-        {
-            "company_id": company_id,
-            "hs_code": filing.hs_code,
-            "name_en": filing.name_en,
-            "name_cn": filing.name_cn,
-            "status": status,
-            "version": 1,
-            "created_at": moment,
-            "updated_at": moment,
-            "submitted_at": moment,
-            "doc": "",
-        },
-    )
-    filing.id = filing_id
-    filing.version = 1
-    doc = filing.model_dump(mode="json")
-    tx.update("product_filings", filing_id, {"doc": filing.model_dump_json()})
-    record_change(tx, company_id, "product_filing", filing_id, "create", 1, doc)
-    return filing_id
+    """Store a product filing as the authority holds it (e.g. approved at its counter), with
+    its areas' statuses as given; their filing numbers are reserved in the counters."""
+    return filings.insert(tx, company_id, filing)["id"]

@@ -34,7 +34,10 @@ NOT_ENTERPRISE = {
 }
 REVIEWER_PREFIXES = (f"{V1}/review/", f"{V1}/registry/")
 # POSTs that only read (a manager may call them)
-READ_ONLY_POSTS = {("POST", f"{V1}/certificates/{{cert_id}}/check")}
+READ_ONLY_POSTS = {
+    ("POST", f"{V1}/certificates/{{cert_id}}/check"),
+    ("POST", f"{V1}/product-filings/{{filing_id}}/check"),
+}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -94,11 +97,19 @@ def body_for(schema: str | None) -> Any:
         },
         "RegistrationIn": lambda: {"name_en": "ROLE TEST CO.", "hand_signers": []},
         "AnnouncementIn": lambda: {"title": "role test"},
+        "ProductFilingInput": lambda: filing_body(),
+        "AreaDecision": lambda: {"remark": "role test"},
     }
     if schema not in bodies:
         pytest.fail(f"no sample body for request schema {schema!r}: add one to body_for()")
     make = bodies[schema]
     return make() if callable(make) else make
+
+
+def filing_body() -> dict[str, Any]:
+    filing = samples.product_filings()[0]
+    data = filing.model_dump(mode="json", exclude={"id", "version", "created_at", "areas"})
+    return {**data, "areas": [{"agreement": a.agreement} for a in filing.areas]}
 
 
 def fill(path: str, ids: dict[str, int] | None = None) -> str:

@@ -376,3 +376,38 @@ def test_the_same_seed_and_day_build_the_same_store(tmp_path: Path) -> None:
             conn.execute("SELECT * FROM certificates ORDER BY 1").fetchall()
             != dumps_[0]["certificates"]
         )
+
+
+def test_filings_and_data_sync_in_the_demo(client) -> None:
+    """Filings under review and returned, a first sync per enterprise, and filings the office
+    approved at its counter that "Sync product filings" imports (SPEC §4, §8)."""
+    operator = login(client, "ronghua_operator")
+    history = client.get("/api/v1/data-sync/runs", headers=operator).json()["items"]
+    assert [(h["sync_type"], h["status"], h["count"]) for h in history] == [
+        ("product_filings", "completed", 0),
+        ("enterprise_info", "completed", 1),
+    ]
+    profile = client.get("/api/v1/enterprise-profile", headers=operator).json()
+    assert profile["synced"] and ("周强", "cancelled") in {
+        (h["name"], h["status"]) for h in profile["hand_signers"]
+    }
+    statuses = {
+        row["status"]
+        for user in ("ronghua_operator", "lanwan_operator")
+        for row in client.get(
+            "/api/v1/product-filings", params={"page_size": 500}, headers=login(client, user)
+        ).json()["items"]
+    }
+    assert statuses == {"approved", "submitted", "returned"}
+    queue = client.get("/api/v1/review/filing-queue", headers=login(client, "reviewer_dalian"))
+    assert queue.json()["total"] == 1  # ronghua's excavator (huamei's coat is Shenyang's)
+    run = client.post("/api/v1/data-sync/product-filings", headers=operator).json()
+    assert (run["status"], run["count"]) == ("completed", 1)
+    imported = client.get(
+        "/api/v1/product-filings", params={"hs_code": "841221"}, headers=operator
+    ).json()["items"]
+    assert [(r["source"], r["status"], len(r["areas"])) for r in imported] == [
+        ("authority", "approved", 2)
+    ]
+    again = client.post("/api/v1/data-sync/product-filings", headers=operator).json()
+    assert again["count"] == 0

@@ -88,6 +88,15 @@ def _goods_body(cert_type: str) -> dict[str, Any]:
     return {"goods": samples.certificate(cert_type).model_dump(mode="json")["goods"]}
 
 
+def _filing_bodies() -> list[dict[str, Any]]:
+    """Product filings as an enterprise fills them (the samples' products and areas)."""
+    out = []
+    for filing in samples.product_filings()[:6]:
+        data = filing.model_dump(mode="json", exclude={"id", "version", "created_at", "areas"})
+        out.append({**data, "areas": [{"agreement": a.agreement} for a in filing.areas]})
+    return out
+
+
 def _valid_bodies() -> dict[tuple[str, str], list[Any]]:
     """Bodies the service accepts (or refuses for a reason beyond their shape), by operation."""
     codes = ["010001", "2019002", "IMPE01", "NEW001", "NEW002", "ab12"]
@@ -130,6 +139,13 @@ def _valid_bodies() -> dict[tuple[str, str], list[Any]]:
             for policy in ("manual", "automatic")
         ],
     }
+    filings = _filing_bodies()
+    bodies["POST", f"{API}/product-filings"] = filings
+    bodies["PUT", f"{API}/product-filings/{{filing_id}}"] = filings
+    bodies["POST", f"{API}/registry/enterprises/{{enterprise_code}}/product-filings"] = filings
+    bodies["POST", f"{API}/review/filings/{{filing_id}}/areas/{{agreement}}/return"] = [
+        {"reason": "please add the supplier's invoice"}
+    ]
     for kind, items in records.items():
         bodies["POST", f"{API}/{kind}"] = items
         bodies["PUT", f"{API}/{kind}/{{record_id}}"] = items
@@ -181,6 +197,25 @@ def _populate(client: Any, operator: str, reviewer: str) -> dict[str, list[Any]]
                 f"{API}/certificates/{cert_id}/void", json={"reason": "cancelled"}, headers=op
             )
             assert r.json()["status"] == "void", r.text
+    # product filings: drafts, submitted, an approved area and a returned one
+    known["product-filings"] = []
+    for i, body in enumerate(_filing_bodies()[:4]):
+        r = client.post(f"{API}/product-filings", json=body, headers=op)
+        assert r.status_code == 201, r.text
+        filing = r.json()
+        known["product-filings"].append(filing["id"])
+        if i == 0:
+            continue
+        r = client.post(f"{API}/product-filings/{filing['id']}/submit", headers=op)
+        assert r.status_code == 200, r.text
+        first = filing["areas"][0]["agreement"]
+        if i >= 2:
+            action = "approve" if i == 2 else "return"
+            reason = {"reason": "please add the supplier's invoice"} if i == 3 else None
+            url = f"{API}/review/filings/{filing['id']}/areas/{first}/{action}"
+            r = client.post(url, json=reason, headers=rev)
+            assert r.status_code == 200, r.text
+    known["filings"] = known["product-filings"]
     return known
 
 

@@ -74,6 +74,12 @@ def goods(cert_type: str = "C") -> list[dict[str, Any]]:
     return samples.certificate(cert_type).model_dump(mode="json")["goods"]
 
 
+def filing_body() -> dict[str, Any]:
+    filing = samples.product_filings()[0]
+    data = filing.model_dump(mode="json", exclude={"id", "version", "created_at", "areas"})
+    return {**data, "areas": [{"agreement": a.agreement} for a in filing.areas]}
+
+
 def body_for(schema: str | None, path: str) -> Any:
     """A valid body of that schema, so the answer is about the record, not the input."""
     if schema is None:
@@ -84,6 +90,8 @@ def body_for(schema: str | None, path: str) -> Any:
         return {"goods": goods()}
     if schema == "Reason":
         return {"reason": "isolation probe"}
+    if schema == "ProductFilingInput":
+        return filing_body()
     for kind, make in BASE_KINDS.items():
         if f"/{kind}" in path:
             return make("PROBE1", "PROBE NAME")

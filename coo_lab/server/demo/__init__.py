@@ -6,8 +6,10 @@ two years up to ``today``:
 - the authority: CCPIT Dalian (210200, two reviewers) and CCPIT Shenyang (210100, one);
 - enterprises registered with hand-signers (some cancelled), user filing done, base data
   (exporter under the registered English name, importers across the destinations,
-  producers, special clauses) and product filings approved for the agreements they export
-  under, plus a few submitted or returned ones: the sample enterprise of ``coo_lab.samples``
+  producers, special clauses), a first data sync (profile and history) and product filings
+  approved for the agreements they export under, plus a few submitted or returned ones and a
+  few the office approved at its counter, waiting to be synced: the sample enterprise of
+  ``coo_lab.samples``
   (311120218, a trading house, every type), a machinery maker (review policy "automatic"),
   a seafood processor and a garment maker in Shenyang; and one registered enterprise whose
   account has not done user filing yet (xinghai);

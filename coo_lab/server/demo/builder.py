@@ -22,6 +22,7 @@ from coo_lab.server.demo.history import Stats
 from coo_lab.server.demo.offices import OFFICES
 from coo_lab.server.demo.registration import PASSWORD_SCHEME, password_for, register
 from coo_lab.server.demo.simulation import Simulation
+from coo_lab.server.demo.syncs import COUNTER_FILINGS
 from coo_lab.server.demo.timeline import DAY, to_us
 from coo_lab.server.demo.writer import Sink
 
@@ -151,6 +152,16 @@ def _summary(
     lines.append(
         f"    {XINGHAI.code} {XINGHAI.name_en} ({XINGHAI.name_cn}): registered, user filing "
         "NOT done"
+    )
+    held = [
+        (f.spec.key, len(COUNTER_FILINGS[f.spec.key]))
+        for f in firms
+        if f.spec.key in COUNTER_FILINGS
+    ]
+    lines.append(
+        "  product filings held by the authority, not synced yet ("
+        + ", ".join(f"{key} {n}" for key, n in held)
+        + "): Sync product filings (POST /api/v1/data-sync/product-filings) imports them"
     )
     lines.append(
         "  certificates by status: "

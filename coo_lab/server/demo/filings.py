@@ -10,6 +10,7 @@ from typing import Any
 from coo_lab.domain.filing import FilingArea, ProductFiling
 from coo_lab.domain.lifecycle import FilingStatus
 from coo_lab.domain.origin import Product, assess
+from coo_lab.server import filings as store
 from coo_lab.server.demo.declarant import Firm
 from coo_lab.server.demo.destinations import PARTNER
 from coo_lab.server.demo.documents import dumps
@@ -18,6 +19,7 @@ from coo_lab.server.demo.offices import REVIEWERS
 from coo_lab.server.demo.products import PRODUCTS, ProductSpec
 from coo_lab.server.demo.timeline import DAY, HOUR, iso, odd, to_datetime
 from coo_lab.server.feed import authority_sees
+from coo_lab.server.filings import ENTITY
 
 # Filings still under review (or returned) at the end of the demo: firm key → product,
 # areas, status, the reviewer's remark.
@@ -91,11 +93,11 @@ def _filing(
 def file_products(tx: Any, firm: Firm, start_us: int, end_us: int) -> list[tuple[int, list]]:
     """The firm's product filings; their receipts and feed entries come back as events."""
     spec = firm.spec
-    stored = tx.all(
+    kept = tx.all(
         "SELECT doc FROM product_filings WHERE company_id = ? ORDER BY id", (firm.company_id,)
     )
-    if stored:  # an existing store (--keep): use the filings it has
-        firm.filings = [ProductFiling.model_validate_json(r["doc"]) for r in stored]
+    if kept:  # an existing store (--keep): use the filings it has
+        firm.filings = [ProductFiling.model_validate_json(r["doc"]) for r in kept]
         return []
     approved_us = odd(start_us - 45 * DAY + 5 * HOUR + 999)
     filings = _approved_filings(spec, approved_us)
@@ -130,46 +132,27 @@ def file_products(tx: Any, firm: Firm, start_us: int, end_us: int) -> list[tuple
     events: list[tuple[int, list]] = []
     reviewer = next(r for r, office, _d, _s in REVIEWERS if office == spec.office)
     for filing, status, submitted, reviewed, remark in plans:
+        created = submitted - 2 * HOUR
         last = reviewed if reviewed is not None else submitted
-        moment = iso(last)
-        filing_id = tx.insert(
-            "product_filings",
-            {
-                "company_id": firm.company_id,
-                "hs_code": filing.hs_code,
-                "name_en": filing.name_en,
-                "name_cn": filing.name_cn,
-                "status": status,
-                "version": 1,
-                "created_at": iso(submitted - 2 * HOUR),
-                "updated_at": moment,
-                "submitted_at": iso(submitted),
-                "doc": "",
-            },
-        )
-        filing.id = filing_id
-        filing.version = 1
-        tx.update("product_filings", filing_id, {"doc": filing.model_dump_json()})
-        number = next((a.filing_number for a in filing.areas if a.filing_number), filing.hs_code)
-        steps = [(submitted, "draft", "submitted", firm.operator, "submitted (申报)")]
+        filing.created_at = to_datetime(created)
+        filing_id = store.write_new(tx, firm.company_id, filing, moment=to_datetime(last))["id"]
+        steps = [(created, None, "draft", firm.operator, "saved (暂存)")]
+        steps.append((submitted, "draft", "submitted", firm.operator, "submitted (申报)"))
         if reviewed is not None:
             reason = "approved (审核通过)" if status == "approved" else remark
             steps.append((reviewed, "submitted", status, reviewer, reason))
         for at_us, before, after, actor, reason in steps:
-            receipt = (firm.company_id, "product_filing", filing_id, number, before, after, actor)
-            events.append((at_us, [("receipt", (*receipt, iso(at_us), reason))]))
-        doc = filing.model_dump(mode="json")
-        seen = int(authority_sees("product_filing", doc))
-        change = (
-            firm.company_id,
-            "product_filing",
-            filing_id,
-            "create",
-            1,
-            moment,
-            dumps(doc),
-            seen,
-        )
+            items = []
+            for area in filing.areas:
+                number = f"PF{filing_id}-{area.agreement}"
+                if after == "approved":
+                    number = area.filing_number or number
+                receipt = (firm.company_id, ENTITY, filing_id, number, before, after, actor)
+                items.append(("receipt", (*receipt, iso(at_us), reason)))
+            events.append((at_us, items))
+        doc = store.view({"status": status, "source": "enterprise"}, filing)
+        seen = int(authority_sees(ENTITY, doc))
+        change = (firm.company_id, ENTITY, filing_id, "create", 1, iso(last), dumps(doc), seen)
         events[-1][1].append(("change", change))
     firm.filings = filings
     return events

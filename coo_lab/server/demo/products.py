@@ -67,6 +67,9 @@ _ROWS: dict[str, tuple[str, str, str, str, bool, float, int, str]] = {
     "excavator": ("842952", "001", "98000.00", "91000.00", False, 21000.0, 1, "UNPACKED"),
     "cucumber": ("030812", "035", "46.00", "42.00", True, 1.0, 10, "CARTONS"),
     "coat": ("620240", "011", "24.00", "21.50", False, 0.9, 20, "CARTONS"),
+    # filed at the office's counter, held by the authority until synced (see syncs.py)
+    "cylinder": ("841221", "001", "560.00", "505.00", False, 48.0, 1, "WOODEN CASES"),
+    "kelp": ("121221", "035", "3.10", "2.80", True, 1.0, 20, "CARTONS"),
 }
 # key: English and Chinese names, process
 _NAMES: dict[str, tuple[str, str, str]] = {
@@ -119,6 +122,16 @@ _NAMES: dict[str, tuple[str, str, str]] = {
     "excavator": ("HYDRAULIC CRAWLER EXCAVATORS, 21 T", "履带式液压挖掘机", "welding, assembly"),
     "cucumber": ("FROZEN SEA CUCUMBERS (APOSTICHOPUS JAPONICUS)", "冻刺参", "farming, boiling"),
     "coat": ("WOMEN'S POLYESTER PADDED COATS", "女式涤纶填充棉服", "cutting, quilting, sewing"),
+    "cylinder": (
+        "HYDRAULIC CYLINDERS, DOUBLE-ACTING, BORE 100 MM",
+        "双作用液压油缸",
+        "machining, honing, welding, assembly",
+    ),
+    "kelp": (
+        "SALTED KELP (LAMINARIA JAPONICA), SHREDDED",
+        "盐渍海带丝",
+        "farming, blanching, salting, cutting",
+    ),
 }
 # key: materials per unit of product
 _MATERIALS: dict[str, str] = {
@@ -148,6 +161,9 @@ _MATERIALS: dict[str, str] = {
     "730890 CHN 21000.00 + steel structure",
     "cucumber": "030811 CHN 30.00 + farmed sea cucumbers",
     "coat": "540752 CHN 5.20 + polyester shell fabric; 550320 KOR 1.10 - polyester wadding",
+    "cylinder": "730431 CHN 95.00 + seamless steel tube; 848420 USA 18.00 - seal kit; "
+    "722830 CHN 60.00 + chromed piston rod steel",
+    "kelp": "121221 CHN 1.90 + farmed kelp",
 }
 # the sample enterprise's five products (coo_lab.samples.PRODUCTS) and how they are packed
 _SAMPLE_PACKING = {

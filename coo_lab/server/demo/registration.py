@@ -1,6 +1,7 @@
 """Registration before the first certificate: the offices and their reviewers, the
 enterprises in the registry with their companies and users (password ``demo-<username>``),
-user filing, and then each enterprise's base data and product filings."""
+user filing, and then each enterprise's base data, product filings, first data syncs and
+the filings its office holds for it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from coo_lab.server.demo.declarant import Firm, prepare
 from coo_lab.server.demo.filings import file_products
 from coo_lab.server.demo.firms import FirmSpec
 from coo_lab.server.demo.offices import OFFICE_PLACES, OFFICES, REVIEWERS
+from coo_lab.server.demo.syncs import first_syncs, hold_counter_filings
 from coo_lab.server.demo.timeline import DAY, HOUR, iso
 
 PASSWORD_SCHEME = "demo-<username>"
@@ -107,8 +109,10 @@ def register(
                 ],
                 filed=True,
             )
+            first_syncs(tx, firm, start_us - 100 * DAY + 3 * HOUR + 41)
             base_data_at = file_base_data(tx, firm, base_data_at)
             events += file_products(tx, firm, start_us, end_us)
+            hold_counter_filings(tx, firm, end_us)
             place = OFFICE_PLACES[spec.office]
             reviewers = [(r, share) for r, office, _d, share in REVIEWERS if office == spec.office]
             prepare(firm, place, reviewers)
