@@ -16,7 +16,7 @@ certificates are saved as drafts (暂存), to be corrected and submitted.
 Creating is idempotent: each certificate carries a key derived from its content, so running
 the same sheet again creates nothing twice (those certificates answer ``exists``). A
 certificate is created whole or not at all; the service takes them in batches of
-``CHUNK`` in one transaction each.
+``CHUNK`` in one transaction each, two batches in flight at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from coo_lab.client import Client
 
 CHUNK = 500
+SENDERS = 2
 BATCH_PATH = "/api/v1/certificates/batch"
 FINDING_COLUMNS = [
     "row", "cell", "column", "header", "invoice_number", "severity", "code", "field", "value",
@@ -99,8 +101,10 @@ def bulk_create(
     found, orphans = groups(frame)
     planned = [_plan(group, letters) for group in found]
     ready = [p for p in planned if p.item is not None]
-    for start in range(0, len(ready), chunk_size):
-        _send(client, ready[start : start + chunk_size], frame, letters, dry_run)
+    chunks = [ready[start : start + chunk_size] for start in range(0, len(ready), chunk_size)]
+    # two batches in flight: one is encoded and sent while the service works on the other
+    with ThreadPoolExecutor(max_workers=SENDERS) as pool:
+        list(pool.map(lambda chunk: _send(client, chunk, frame, letters, dry_run), chunks))
     return _report(planned, orphans, frame, letters, dry_run)
 
 
@@ -120,7 +124,7 @@ def read_source(source: Any) -> tuple[pd.DataFrame, dict[str, str]]:
 
 def item_key(item: dict[str, Any]) -> str:
     """The idempotency key of a certificate: a digest of exactly what is sent."""
-    content = json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    content = json.dumps(item, sort_keys=True, separators=(",", ":"))
     return "bulk-" + hashlib.sha256(content.encode()).hexdigest()[:40]
 
 

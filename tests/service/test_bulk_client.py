@@ -119,8 +119,10 @@ def test_bad_columns_are_refused_before_anything_is_sent(op) -> None:
     assert refused.value.errors[0].field == "importer name"
 
 
-def test_a_bulk_correction_shows_its_diff_then_applies_audited(op, live) -> None:
-    created = op.bulk_create(sheet(*[("K", f"U-{i}") for i in range(6)]), dry_run=False)
+def test_a_new_importer_address_on_300_drafts(op, live) -> None:
+    """The issue's example: seen first (diff, findings), then applied against the versions
+    seen — the one draft someone edited meanwhile is stale, the others are corrected."""
+    created = op.bulk_create(sheet(*[("K", f"U-{i:03d}") for i in range(300)]), dry_run=False)
     ids = created.ids
     drafts = op.certificates.list().set_index("id").loc[ids, ["version"]].reset_index()
     fix = drafts.assign(**{"importer.address_en": "NO. 1 NEW PORT ROAD, BUSAN"})
