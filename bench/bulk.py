@@ -32,7 +32,7 @@ from service import COMPANIES, MANUAL, Server, seed
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
-from coo_lab.sheet import to_rows
+from coo_lab.rows import to_rows
 
 TARGET_SECONDS = 10.0
 CERTIFICATES = 10_000

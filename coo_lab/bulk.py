@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from coo_lab.domain.rules import FORMAT_RULE
 from coo_lab.errors import FieldError, ServiceUnavailable, ValidationFailed
-from coo_lab.sheet import BY_KEY, Group, Problem, groups, normalize
+from coo_lab.rows import Group, Problem, groups
+from coo_lab.sheet import BY_KEY, normalize
 
 if TYPE_CHECKING:
     import pandas as pd

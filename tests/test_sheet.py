@@ -14,7 +14,8 @@ import pytest
 from coo_lab import samples
 from coo_lab.domain.certificate import Certificate
 from coo_lab.errors import ValidationFailed
-from coo_lab.sheet import BY_KEY, COLUMNS, cell, code_lists, column_for, groups, normalize, to_rows
+from coo_lab.rows import groups, to_rows
+from coo_lab.sheet import BY_KEY, COLUMNS, cell, code_lists, column_for, normalize
 
 
 def test_every_column_is_a_field_of_the_certificate_with_unique_headers() -> None:

@@ -10,7 +10,7 @@ import pytest
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.errors import ValidationFailed
-from coo_lab.sheet import to_rows
+from coo_lab.rows import to_rows
 
 from .test_isolation import snapshot
 

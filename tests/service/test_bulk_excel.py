@@ -14,7 +14,8 @@ from coo_lab.cli import main
 from coo_lab.client import Client
 from coo_lab.errors import ValidationFailed
 from coo_lab.excel import CODES_SHEET, DATA_SHEET, HELP_SHEET, read
-from coo_lab.sheet import COLUMNS, to_rows
+from coo_lab.rows import to_rows
+from coo_lab.sheet import COLUMNS
 
 CHINESE = {
     "exporter.name_cn": "大连海兴国际贸易有限公司",
