@@ -46,7 +46,8 @@ class Group:
     problems: list[Problem] = field(default_factory=list)
 
     def body(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """(basic info with parties nested or as ``*_code``, goods lines) for the models."""
+        """(basic info with parties nested or as ``*_code``, goods lines numbered from 1) for
+        the models."""
         basic: dict[str, Any] = {}
         for key, value in self.values.items():
             party, dot, name = key.partition(".")
@@ -58,7 +59,7 @@ class Group:
             given = basic.get(party)
             if given is not None and set(given) == {"code"}:  # the code alone: base data
                 basic[f"{party}_code"] = basic.pop(party)["code"]
-        return basic, [line for _row, line in self.lines]
+        return basic, [{**line, "line_no": n} for n, (_row, line) in enumerate(self.lines, 1)]
 
     def locate(self, path: str) -> tuple[Label, str | None]:
         """The sheet row and column of a field path of this certificate (``goods.2.unit``)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from coo_lab.server.auth import Principal
@@ -74,7 +74,7 @@ def record(
 
 def day_start(day: date) -> str:
     """The UTC instant at which ``day`` begins in China (dates on the API are China's)."""
-    return iso(datetime.combine(day, time(0), CHINA))
+    return iso(datetime.combine(day, time(0), CHINA).astimezone(UTC))
 
 
 def query(

@@ -75,10 +75,11 @@ def create_batch(
     context = batch_context(tx, scope, items)
     parties = _Parties(tx, scope.company_id)
     blank = blank_certificate(scope, certificates._company_name(tx, scope.enterprise_code))
+    known = _known_keys(tx, scope.user.user_id, [i.key for i in items])
     errors: list[FieldError] = []
     for index, item in enumerate(items):
         try:
-            _plan(tx, scope, item, context, parties, blank)
+            _plan(tx, scope, item, context, parties, blank, item.key in known)
         except ValidationFailed as exc:
             errors += [_named(index, e) for e in exc.errors]
         except Conflict as exc:
@@ -107,9 +108,10 @@ def _plan(
     context: CheckContext,
     parties: _Parties,
     blank: Certificate,
+    known: bool,
 ) -> None:
     answer = {"idempotency_key": item.key, "findings": []}
-    prior = replay(tx, scope.user.user_id, item.key, item.fingerprint)
+    prior = replay(tx, scope.user.user_id, item.key, item.fingerprint) if known else None
     if prior is not None:  # created by an earlier run: nothing to do
         item.answer = {**answer, **prior[1], "outcome": "exists"}
         return
@@ -152,8 +154,9 @@ def draft(item: BatchItem, parties: _Parties, blank: Certificate) -> Certificate
     if errors:
         raise ValidationFailed(errors)
     fields["goods"] = [
-        line.model_copy(update={"line_no": n}) for n, line in enumerate(item.goods, 1)
-    ]
+        line if line.line_no == n else line.model_copy(update={"line_no": n})
+        for n, line in enumerate(item.goods, 1)
+    ]  # numbered 1, 2, 3… as PUT …/goods numbers them (a client may have done it already)
     return blank.model_copy(update=fields)
 
 
@@ -346,6 +349,21 @@ def batch_context(tx: Transaction, scope: Scope, items: list[BatchItem]) -> Chec
         approved_filings=filings,
         used_invoices=used,
     )
+
+
+def _known_keys(tx: Transaction, user_id: int, keys: list[str]) -> set[str]:
+    """Which of the batch's keys were used before (``replay`` then looks at each of those)."""
+    known: set[str] = set()
+    for chunk in _chunks(keys):
+        marks = ", ".join("?" for _ in chunk)
+        known.update(
+            r["key"]
+            for r in tx.all(
+                f"SELECT key FROM idempotency_keys WHERE user_id = ? AND key IN ({marks})",
+                (user_id, *chunk),
+            )
+        )
+    return known
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:

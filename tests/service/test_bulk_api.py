@@ -304,3 +304,32 @@ def test_the_audit_trail_filters(hx, api) -> None:
     assert today
     r = hx.get(f"{V1}/audit", params={"date_from": "yesterday"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.date_from"
+
+
+def test_audit_dates_are_china_s_calendar_days(hx, monkeypatch) -> None:
+    """17:00 UTC on 1 March is already 2 March in China: the trail files it under the 2nd."""
+    from datetime import UTC, datetime
+
+    from coo_lab.server import audit
+
+    (a,) = drafts(hx, 1)
+    monkeypatch.setattr(audit, "now", lambda: datetime(2026, 3, 1, 17, 0, tzinfo=UTC))
+    hx.post(CORRECT, json={"rows": [{**a, "changes": {"remarks": "late"}}]})
+
+    def total(**params: str) -> int:
+        return hx.get(f"{V1}/audit", params=params).json()["total"]
+
+    assert total(date_from="2026-03-02", date_to="2026-03-02") == 1
+    assert total(date_to="2026-03-01") == 0 and total(date_from="2026-03-03") == 0
+
+
+def test_batch_keys_are_each_user_s_own(api, hx) -> None:
+    """Another enterprise sending the same key gets a certificate of its own, never the first
+    one's id."""
+    (made,) = hx.post(BATCH, json={"items": [item("C", "SHARED-1", key="same")]}).json()["items"]
+    ln = api.as_("ln_operator")
+    body = item("C", "SHARED-1", key="same")
+    body["certificate"].update(hand_signer="赵云", exporter=None, producer=None)
+    (theirs,) = ln.post(BATCH, json={"items": [body]}).json()["items"]
+    assert theirs["outcome"] == "created" and theirs["id"] != made["id"]
+    assert ln.get(f"{V1}/certificates/{made['id']}").status_code == 404
