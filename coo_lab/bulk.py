@@ -120,6 +120,19 @@ def read_source(source: Any) -> tuple[pd.DataFrame, dict[str, str]]:
         return frame, dict(frame.attrs.get("letters", {}))
     if not isinstance(source, pd.DataFrame):
         source = pd.DataFrame(source)
+    if not source.index.is_unique:  # findings name rows by their label
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "index",
+                    None,
+                    "a row label per row (e.g. frame.reset_index(drop=True))",
+                    "每行唯一的行标签（如 frame.reset_index(drop=True)）",
+                    "repeated_index",
+                )
+            ],
+            model="sheet",
+        )
     return normalize(source), {}
 
 
@@ -189,12 +202,12 @@ def _refused_items(exc: ValidationFailed, size: int) -> dict[int, list[FieldErro
     out: dict[int, list[FieldError]] = {}
     for e in exc.errors:
         parts = e.field.split(".", 2)
-        if len(parts) < 3 or parts[0] != "items" or not parts[1].isdigit():
+        if len(parts) < 2 or parts[0] != "items" or not parts[1].isdigit():
             return {}
         index = int(parts[1])
         if index >= size:
             return {}
-        inner = parts[2].removeprefix("certificate.")
+        inner = parts[2].removeprefix("certificate.") if len(parts) == 3 else "(certificate)"
         out.setdefault(index, []).append(
             FieldError(inner, e.value, e.expected_en, e.expected_zh, e.code)
         )

@@ -333,3 +333,26 @@ def test_batch_keys_are_each_user_s_own(api, hx) -> None:
     (theirs,) = ln.post(BATCH, json={"items": [body]}).json()["items"]
     assert theirs["outcome"] == "created" and theirs["id"] != made["id"]
     assert ln.get(f"{V1}/certificates/{made['id']}").status_code == 404
+
+
+def test_the_diff_names_every_changed_leaf() -> None:
+    from coo_lab.server.corrections import diff
+
+    before = {"remarks": "", "producer": None, "goods": [{"hs_code": "851660"}], "clauses": []}
+    after = {
+        "remarks": "x",
+        "producer": {"code": "P1", "name_en": "MAKER"},
+        "goods": [{"hs_code": "851660"}, {"hs_code": "610910"}],
+        "clauses": [],
+    }
+    assert [(c.field, c.before, c.after) for c in diff(before, after)] == [
+        ("remarks", "", "x"),
+        ("producer.code", None, "P1"),
+        ("producer.name_en", None, "MAKER"),
+        ("goods.1.hs_code", None, "610910"),
+    ]
+    assert [(c.field, c.before, c.after) for c in diff(after, before)][1:3] == [
+        ("producer.code", "P1", None),
+        ("producer.name_en", "MAKER", None),
+    ]
+    assert diff(before, before) == []

@@ -182,3 +182,14 @@ def test_all_or_nothing_from_the_client(op) -> None:
     done = op.bulk_update(fix, dry_run=False, all_or_nothing=True)
     assert done.outcomes["outcome"].tolist() == ["not_applied", "not_applied", "not_found"]
     assert [op.certificates.get(i).remarks for i in ids] == ["", ""]
+
+
+def test_a_frame_whose_rows_share_labels_is_refused(op) -> None:
+    frame = pd.concat([sheet(("C", "R-1")), sheet(("C", "R-2"))])  # both indexed from 100
+    with pytest.raises(ValidationFailed) as refused:
+        op.bulk_create(frame)
+    assert refused.value.errors[0].code == "repeated_index"
+    assert op.bulk_create(frame.reset_index(drop=True)).certificates["outcome"].tolist() == [
+        "would_create",
+        "would_create",
+    ]
