@@ -148,9 +148,7 @@ def _plan(group: Group, letters: dict[str, str]) -> _Planned:
     plan.findings = [_problem_finding(p, group.invoice, letters) for p in group.problems]
     if not group.problems:
         basic, goods = group.body()
-        content = {"certificate": basic, "goods": goods}
-        plan.key = item_key(content)
-        plan.item = {"idempotency_key": plan.key, **content}
+        plan.item = {"certificate": basic, "goods": goods}  # its key is added when it is sent
     return plan
 
 
@@ -163,6 +161,10 @@ def _send(
 ) -> None:
     """One batch; items the service refuses are reported and the rest sent again, so one
     bad certificate never holds back the others."""
+    for plan in chunk:
+        if plan.key is None and plan.item is not None:
+            plan.key = item_key(plan.item)
+            plan.item = {"idempotency_key": plan.key, **plan.item}
     while chunk:
         try:
             answer = _post(client, {"items": [p.item for p in chunk], "dry_run": dry_run})
