@@ -60,6 +60,7 @@ class BulkCreateReport:
     dry_run: bool
     certificates: pd.DataFrame
     findings: pd.DataFrame
+    source: Path | None = None  # the Excel file it came from
 
     @property
     def ok(self) -> bool:
@@ -70,6 +71,13 @@ class BulkCreateReport:
     def ids(self) -> list[int]:
         done = self.certificates["outcome"].isin(["created", "exists"])
         return [int(i) for i in self.certificates.loc[done, "id"]]
+
+    def to_excel(self, path: str | Path) -> Path:
+        """The report as a workbook: from an Excel source, a copy of it with each finding as a
+        comment on its cell; always, sheets listing the findings and the outcomes."""
+        from coo_lab.excel import annotate
+
+        return annotate(path, self.findings, self.certificates, self.source)
 
     def __repr__(self) -> str:
         counts = self.certificates["outcome"].value_counts().to_dict()
@@ -106,7 +114,9 @@ def bulk_create(
     # two batches in flight: one is encoded and sent while the service works on the other
     with ThreadPoolExecutor(max_workers=SENDERS) as pool:
         list(pool.map(lambda chunk: _send(client, chunk, frame, letters, dry_run), chunks))
-    return _report(planned, orphans, frame, letters, dry_run)
+    report = _report(planned, orphans, frame, letters, dry_run)
+    report.source = Path(source) if isinstance(source, str | Path) else None
+    return report
 
 
 def read_source(source: Any) -> tuple[pd.DataFrame, dict[str, str]]:

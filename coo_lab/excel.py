@@ -11,7 +11,8 @@ The template (``coo-lab template PATH`` or ``client.bulk_template(path)``) has t
 
 ``read(path)`` finds the header rows (Chinese, English or keys; either row may be deleted)
 and returns the rows as a DataFrame indexed by their Excel row numbers, with the column
-letters in ``frame.attrs["letters"]``, so findings point at cells.
+letters in ``frame.attrs["letters"]``, so findings point at cells; ``annotate`` writes them
+back, as comments on those cells (``BulkCreateReport.to_excel``).
 """
 
 from __future__ import annotations
@@ -258,3 +259,63 @@ def _header(rows: list[list[Any]], header_rows: list[int], index: int) -> str:
             return str(text)
     named = [str(t) for t in texts if not blank(t)]
     return named[0] if named else f"Unnamed: {_letter(index + 1)}"
+
+
+# --- findings back into the workbook ----------------------------------------------------------
+
+FINDINGS_SHEET = "检查结果 Findings"
+OUTCOME_SHEET = "证书 Outcome"
+_SHADE = {"error": "F8CBAD", "warning": "FFE699"}
+
+
+def annotate(
+    target: str | Path,
+    findings: pd.DataFrame,
+    certificates: pd.DataFrame,
+    source: str | Path | None = None,
+) -> Path:
+    """Write a bulk report as a workbook: a copy of the ``source`` sheet (when the report came
+    from one) with each finding as a comment on its cell, the cell shaded, and two sheets
+    listing the findings and each certificate's outcome."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    book = load_workbook(source) if source is not None else Workbook()
+    if source is None:
+        book.remove(book.active)
+    else:
+        data = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
+        notes: dict[str, list[Any]] = {}
+        for finding in findings.itertuples():
+            if finding.cell:
+                notes.setdefault(finding.cell, []).append(finding)
+        for ref, found in notes.items():
+            text = "\n".join(f"[{f.code}] {f.message_zh}\n{f.message_en}" for f in found)
+            data[ref].comment = Comment(text, "coo_lab", width=360, height=120)
+            worst = "error" if any(f.severity == "error" for f in found) else "warning"
+            data[ref].fill = PatternFill("solid", fgColor=_SHADE.get(worst, _SHADE["warning"]))
+    for title, frame in ((FINDINGS_SHEET, findings), (OUTCOME_SHEET, certificates)):
+        if title in book.sheetnames:
+            book.remove(book[title])
+        sheet = book.create_sheet(title)
+        sheet.append([str(c) for c in frame.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False):
+            sheet.append([_plain(v) for v in row])
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
+
+
+def _plain(value: Any) -> Any:
+    """A report value as a cell takes it (lists of rows as text, missing as blank)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if blank(value):
+        return None
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        return value.item()
+    return value if isinstance(value, str | int | float) else str(value)

@@ -13,7 +13,7 @@ from coo_lab import samples
 from coo_lab.cli import main
 from coo_lab.client import Client
 from coo_lab.errors import ValidationFailed
-from coo_lab.excel import CODES_SHEET, DATA_SHEET, HELP_SHEET, read
+from coo_lab.excel import CODES_SHEET, DATA_SHEET, FINDINGS_SHEET, HELP_SHEET, OUTCOME_SHEET, read
 from coo_lab.rows import to_rows
 from coo_lab.sheet import COLUMNS
 
@@ -118,6 +118,16 @@ def test_findings_point_at_cells_and_numeric_codes_get_their_zeros_back(op, tmp_
     stored = op.certificates.get(created.ids[0])
     assert [g.hs_code for g in stored.goods] == ["851660", "610910", "030617"]
     assert stored.goods[2].unit == "035"
+    # the findings written back: a copy of the sheet with a comment on the cell
+    annotated = load_workbook(report.to_excel(tmp_path / "checked.xlsx"))
+    marked = annotated[DATA_SHEET][finding.cell]
+    assert marked.value == "PARTS" and "CO-GOODS-004" in marked.comment.text
+    assert "“PARTS”过于笼统" in marked.comment.text
+    listed = [[c.value for c in r] for r in annotated[FINDINGS_SHEET].iter_rows()]
+    assert listed[0][:3] == ["row", "cell", "column"] and listed[1][1] == finding.cell
+    outcome = [[c.value for c in r] for r in annotated[OUTCOME_SHEET].iter_rows()]
+    assert outcome[1][0] == "XL-002" and outcome[1][2] == "3, 4, 5"
+    assert load_workbook(path)[DATA_SHEET][finding.cell].comment is None  # the source as it was
 
 
 def test_a_sheet_that_is_not_the_template_is_refused_clearly(op, tmp_path) -> None:
