@@ -93,6 +93,16 @@ def body_for(schema: str | None) -> Any:
         },
         "RegistrationIn": lambda: {"name_en": "ROLE TEST CO.", "hand_signers": []},
         "AnnouncementIn": lambda: {"title": "role test"},
+        "CertificateBatch": lambda: {
+            "items": [
+                {
+                    "idempotency_key": "role-test",
+                    "certificate": cert_body(),
+                    "goods": body_for("GoodsLines")["goods"],
+                }
+            ]
+        },
+        "Corrections": lambda: {"rows": [{"id": 1, "changes": {"remarks": "role test"}}]},
     }
     if schema not in bodies:
         pytest.fail(f"no sample body for request schema {schema!r}: add one to body_for()")
