@@ -193,3 +193,24 @@ def test_a_frame_whose_rows_share_labels_is_refused(op) -> None:
         "would_create",
         "would_create",
     ]
+
+
+def test_the_same_sheet_sent_twice_at_once_creates_each_certificate_once(live, db_path) -> None:
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    frame = sheet(*[("C", f"T-{i:02d}") for i in range(20)])
+    clients = [
+        Client(live.url, username="hx_operator", password="pw-hx_operator") for _ in range(3)
+    ]
+    with ThreadPoolExecutor(3) as pool:
+        reports = list(
+            pool.map(lambda c: c.bulk_create(frame, dry_run=False, chunk_size=4), clients)
+        )
+    ids = [r.ids for r in reports]
+    assert ids[0] == ids[1] == ids[2] and len(set(ids[0])) == 20
+    outcomes = sorted(o for r in reports for o in r.certificates["outcome"])
+    assert outcomes.count("created") == 20 and outcomes.count("exists") == 40
+    with sqlite3.connect(db_path) as conn:
+        numbers = sorted(r[0] for r in conn.execute("SELECT internal_number FROM certificates"))
+    assert [int(n[-8:]) for n in numbers] == list(range(1, 21))  # gap-free
