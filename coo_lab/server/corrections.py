@@ -213,18 +213,21 @@ def _repeated(cert_id: int, first: int) -> ValidationFailed:
 def apply_changes(
     tx: Transaction, company_id: int, doc: dict[str, Any], changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """A copy of the certificate's JSON with the changes made; every bad path is reported."""
+    """A copy of the certificate's JSON with the changes made; every bad path is reported.
+
+    Parties picked by code come first, so a field path can then adjust the copy taken from
+    base data (``importer_code`` and ``importer.address_en`` together)."""
     out = _copy(doc)
     codes = {k: v for k, v in changes.items() if k in PARTY_CODES}
-    errors = []
+    errors = [e for k, v in codes.items() if (e := _code_error(k, v)) is not None]
+    if errors:
+        raise ValidationFailed(errors, model="Correction")
+    out.update(certificates._resolve_parties(tx, company_id, codes))
     for path, value in changes.items():
-        error = _code_error(path, value) if path in PARTY_CODES else _set(out, path, value)
-        if error is not None:
+        if path not in PARTY_CODES and (error := _set(out, path, value)) is not None:
             errors.append(error)
     if errors:
         raise ValidationFailed(errors, model="Correction")
-    if codes:
-        out.update(certificates._resolve_parties(tx, company_id, codes))
     return out
 
 

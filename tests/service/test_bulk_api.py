@@ -356,3 +356,21 @@ def test_the_diff_names_every_changed_leaf() -> None:
         ("producer.name_en", "MAKER", None),
     ]
     assert diff(before, before) == []
+
+
+def test_a_party_from_base_data_then_one_of_its_fields(hx) -> None:
+    importer = {**samples.importer("K").model_dump(mode="json"), "code": "IMP02"}
+    importer["name_en"] = "SEOUL TRADING CO., LTD."
+    assert hx.post(f"{V1}/importers", json=importer).status_code == 201
+    (a,) = drafts(hx, 1)
+    changes = {"importer.address_en": "GATE 3, SEOUL", "importer_code": "IMP02"}
+    row = hx.post(CORRECT, json={"rows": [{**a, "changes": changes}]}).json()["rows"][0]
+    assert row["outcome"] == "applied", row
+    got = hx.get(f"{V1}/certificates/{a['id']}").json()["importer"]
+    assert (got["code"], got["name_en"], got["address_en"]) == (
+        "IMP02",
+        "SEOUL TRADING CO., LTD.",
+        "GATE 3, SEOUL",
+    )
+    fields = {c["field"] for c in row["changes"]}
+    assert {"importer.code", "importer.name_en", "importer.address_en"} <= fields
