@@ -4,6 +4,7 @@ coo-lab serve [--db PATH|URL] [--host] [--port 8700] [--workers N]   run the ser
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
 coo-lab copy-store SOURCE TARGET   copy a store into an empty one (SQLite → PostgreSQL)
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
+coo-lab template PATH        write the Excel template for bulk certificate imports
 coo-lab tour                 walk through the domain API on sample data
 coo-lab check CERT.json      review a certificate (JSON) as the authority would
 coo-lab rules                list the review rules
@@ -174,6 +175,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from coo_lab.excel import template
+
+    print(f"bulk template (批量导入模板) written to {template(args.path)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from coo_lab.errors import CooLabError
 
@@ -224,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", default=None, help="default: env COO_LAB_PASSWORD")
     p.add_argument("--db", default="data/coo.duckdb", help="the DuckDB file")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    p = sub.add_parser("template", help="write the Excel template for bulk imports")
+    p.add_argument("path", help="the .xlsx file to write")
     args = parser.parse_args(argv)
     handler = {
         "serve": cmd_serve,
@@ -234,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         "rules": cmd_rules,
         "origin": cmd_origin,
         "sync": cmd_sync,
+        "template": cmd_template,
     }[args.command]
     try:
         return handler(args)

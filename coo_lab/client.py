@@ -35,7 +35,13 @@ from coo_lab.errors import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
     import pandas as pd
+
+    from coo_lab.bulk import BulkCreateReport
+    from coo_lab.corrections import BulkUpdateReport
 
 DEFAULT_TIMEOUT = 30.0
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -185,6 +191,54 @@ class Client:
     ) -> list[Finding]:
         """The authority's rules, run here and now on a certificate (nothing is sent)."""
         return check(certificate, context)
+
+    # --- bulk work (coo_lab.bulk, coo_lab.corrections, coo_lab.excel) ------------------------
+
+    def bulk_create(
+        self, source: Any, dry_run: bool = True, *, chunk_size: int = 500
+    ) -> BulkCreateReport:
+        """Certificates from a DataFrame or an Excel file (one row per goods line, grouped by
+        invoice): a dry run reports what would be created and the findings per row; with
+        ``dry_run=False`` they are saved as drafts, idempotently. See ``coo_lab.bulk``."""
+        from coo_lab.bulk import bulk_create
+
+        return bulk_create(self, source, dry_run=dry_run, chunk_size=chunk_size)
+
+    def bulk_update(
+        self, frame: pd.DataFrame, dry_run: bool = True, *, all_or_nothing: bool = False
+    ) -> BulkUpdateReport:
+        """Corrections to many drafts: the dry run gives the diff and findings, ``.apply()``
+        or ``dry_run=False`` makes them (audited). See ``coo_lab.corrections``."""
+        from coo_lab.corrections import bulk_update
+
+        return bulk_update(self, frame, dry_run=dry_run, all_or_nothing=all_or_nothing)
+
+    def bulk_template(self, path: str | Path) -> Path:
+        """Write the Excel template for bulk creation (columns, code lists, instructions)."""
+        from coo_lab.excel import template
+
+        return template(path)
+
+    def audit(
+        self,
+        certificate_id: int | None = None,
+        *,
+        user: str | None = None,
+        field: str | None = None,
+        batch: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+    ) -> pd.DataFrame:
+        """The audit trail (who changed which field, when, before and after), newest first."""
+        return self.frame(
+            "/api/v1/audit",
+            certificate_id=certificate_id,
+            user=user,
+            field=field,
+            batch=batch,
+            date_from=date_from,
+            date_to=date_to,
+        )
 
 
 def new_key() -> str:

@@ -27,6 +27,7 @@ from coo_lab.server.deps import refuse_nul_characters
 from coo_lab.server.routes import (
     accounts,
     basedata,
+    bulk,
     certificates,
     data_sync,
     feed,
@@ -113,6 +114,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         filings,
         filing_review,
         data_sync,
+        bulk,
     ):
         app.include_router(module.router)
     return app

@@ -37,6 +37,11 @@ class Transaction:
         """Run one statement; the cursor's rows read by position and by column name."""
         return self._conn.execute(sql, params)
 
+    def ids_taken(self, table: str) -> None:
+        """After rows were inserted with ids chosen by the caller (bulk writes pick
+        ``MAX(id) + 1`` onwards): the store's own id counter moves past them. SQLite's
+        ``INTEGER PRIMARY KEY`` always continues after the highest id; nothing to do."""
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """One statement for many rows (bulk copies)."""
         self._conn.executemany(sql, rows)

@@ -275,4 +275,28 @@ MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
             "CREATE INDEX data_sync_runs_company ON data_sync_runs (company_id, id)",
         ],
     ),
+    (
+        6,
+        [
+            # the audit trail of corrections: who changed which field of which document, when,
+            # from what to what (values as JSON); entries outlive the document they describe
+            """CREATE TABLE audit_entries (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                entity TEXT NOT NULL,
+                entity_id INTEGER NOT NULL,
+                document_number TEXT NOT NULL DEFAULT '',
+                version INTEGER NOT NULL,
+                field TEXT NOT NULL,
+                before TEXT NOT NULL,
+                after TEXT NOT NULL,
+                user_id INTEGER REFERENCES users(id),
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL,
+                batch TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX audit_entries_company ON audit_entries (company_id, at)",
+            "CREATE INDEX audit_entries_entity ON audit_entries (company_id, entity, entity_id)",
+        ],
+    ),
 ]

@@ -110,6 +110,13 @@ class PgTransaction(Transaction):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
         return self._conn.execute(translate(sql), tuple(params))
 
+    def ids_taken(self, table: str) -> None:
+        self.execute(
+            f"SELECT setval(pg_get_serial_sequence(?, 'id'), "
+            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",
+            (table,),
+        )
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._conn.cursor() as cursor:
             cursor.executemany(translate(sql), rows)

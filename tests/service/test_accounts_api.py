@@ -99,6 +99,16 @@ def body_for(schema: str | None) -> Any:
         "AnnouncementIn": lambda: {"title": "role test"},
         "ProductFilingInput": lambda: filing_body(),
         "AreaDecision": lambda: {"remark": "role test"},
+        "CertificateBatch": lambda: {
+            "items": [
+                {
+                    "idempotency_key": "role-test",
+                    "certificate": cert_body(),
+                    "goods": body_for("GoodsLines")["goods"],
+                }
+            ]
+        },
+        "Corrections": lambda: {"rows": [{"id": 1, "changes": {"remarks": "role test"}}]},
     }
     if schema not in bodies:
         pytest.fail(f"no sample body for request schema {schema!r}: add one to body_for()")

@@ -146,6 +146,26 @@ def _valid_bodies() -> dict[tuple[str, str], list[Any]]:
     bodies["POST", f"{API}/review/filings/{{filing_id}}/areas/{{agreement}}/return"] = [
         {"reason": "please add the supplier's invoice"}
     ]
+    bodies["POST", f"{API}/certificates/batch"] = [
+        {
+            "items": [
+                {
+                    "idempotency_key": f"fuzz-{cert_type}",
+                    "certificate": _certificate_body(cert_type),
+                    **_goods_body(cert_type),
+                }
+            ],
+            "dry_run": dry_run,
+        }
+        for cert_type in CERTIFICATE_TYPES[:3]
+        for dry_run in (True, False)
+    ]
+    bodies["POST", f"{API}/certificates/corrections"] = [
+        {"rows": [{"id": i, "version": v, "changes": {"remarks": "fuzz"}}], "dry_run": dry_run}
+        for i in (1, 2, 3)  # the populated certificates: a draft, goods saved, submitted
+        for v in (1, 2)
+        for dry_run in (True, False)
+    ]
     for kind, items in records.items():
         bodies["POST", f"{API}/{kind}"] = items
         bodies["PUT", f"{API}/{kind}/{{record_id}}"] = items
