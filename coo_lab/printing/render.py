@@ -77,6 +77,8 @@ def render(
     font = glyphs.font(page.all_text(), labels=_labels())
     try:
         sheet = Sheet(glyphs, font, title=f"{the_form.code} {cert.certificate_number or ''}")
+        if issued and cert.approved_at is not None:
+            sheet.pdf.set_creation_date(cert.approved_at)  # so a reprint is the same file
         page.draw(sheet, draft)
         return sheet.output()
     finally:

@@ -21,7 +21,15 @@ from coo_lab import __version__
 from coo_lab.domain.formats import field_errors
 from coo_lab.errors import CooLabError, FieldError, ValidationFailed
 from coo_lab.server.db import Database
-from coo_lab.server.routes import accounts, basedata, certificates, feed, review
+from coo_lab.server.routes import (
+    accounts,
+    basedata,
+    certificates,
+    documents,
+    feed,
+    review,
+    selfprint,
+)
 from coo_lab.server.schemas import ErrorBody, Health
 
 _ERRORS = {
@@ -90,6 +98,6 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # certificates first: a request is matched against one included router after another,
     # and the certificate routes are the busy ones (no path is in two routers)
-    for module in (certificates, accounts, basedata, review, feed):
+    for module in (certificates, accounts, basedata, review, feed, selfprint, documents):
         app.include_router(module.router)
     return app
