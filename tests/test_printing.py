@@ -282,6 +282,29 @@ def test_a_draft_preview_is_watermarked_and_has_no_number() -> None:
     assert "DRAFT" not in text(final)
 
 
+@pytest.mark.parametrize("cert_type", CERTIFICATE_TYPES)
+def test_every_type_prints_its_sample_on_one_page(cert_type: str) -> None:
+    """Each form holds a 3-line certificate whole: the fixed texts fit their boxes, the
+    exporter, consignee, goods and signer are where the form puts them."""
+    cert, pdf = printed(cert_type)
+    f = form(cert_type)
+    (page,) = pages(pdf)
+    assert "CONTINUED" not in text(pdf) and "续" not in text(pdf)
+    (exporter_box,) = f.boxes_with("exporter")
+    zh = f.language == "zh"
+    exporter = cert.exporter.name_cn if zh else cert.exporter.name_en
+    assert box(page, f, exporter_box.no).startswith(exporter)
+    (consignee_box,) = f.boxes_with("consignee")
+    assert cert.importer.name_en in box(page, f, consignee_box.no) or zh
+    (declaration,) = f.boxes_with("declaration")
+    assert "王丹" in box(page, f, declaration.no)
+    (certification,) = f.boxes_with("certification")
+    assert ISSUER in box(page, f, certification.no)
+    goods = "".join(box(page, f, c.no) for c in f.columns if "description" in c.show).split()
+    assert all("".join(g.description.split()) in "".join(goods) for g in cert.goods)
+    assert cert.certificate_number in within(page, f.header)
+
+
 def test_a_bare_draft_of_every_type_previews() -> None:
     for cert_type in CERTIFICATE_TYPES:
         pdf = preview(Certificate(cert_type=cert_type))

@@ -22,7 +22,7 @@ from coo_lab.domain.certificate import Certificate
 from coo_lab.printing import content
 from coo_lab.printing.fonts import GlyphStore, store
 from coo_lab.printing.forms import Box, Form, Rect, form, forms
-from coo_lab.printing.goods import GoodsPages, paginate
+from coo_lab.printing.goods import paginate
 from coo_lab.printing.sheet import Sheet, line_height
 
 TITLE, BODY, BODY_MIN, SIGNED, CAPTION = 5.8, 8.5, 5.0, 8.0, 5.5
@@ -303,4 +303,4 @@ class _Page:
         sheet.lines(area.x, area.y, fitted.lines, fitted.size, align="C", w=area.w)
 
 
-__all__ = ["GoodsPages", "preview", "render"]
+__all__ = ["preview", "render"]
