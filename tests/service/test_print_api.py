@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -380,3 +381,24 @@ def test_the_client_prints_previews_and_handles_documents(live, tmp_path) -> Non
     assert client.certificates.verify("26N311120218/99999")["genuine"] is False
     with pytest.raises(Conflict):
         client.certificates.delete_document(document["id"])
+
+
+def test_prints_at_the_same_time_get_one_copy_number_each(live) -> None:
+    """Eight prints of two certificates from eight threads over real sockets: every one is
+    rendered and logged once, copy numbers 1–4 for each certificate."""
+    client = Client(live.url, username="hx_operator", password="pw-hx_operator")
+    reviewer = Client(live.url, username="dl_reviewer", password="pw-dl_reviewer")
+    ids = []
+    for cert_type in ("C", "H"):
+        cert = client.certificates.create(samples.certificate(cert_type))
+        client.certificates.submit(cert.id)
+        reviewer.review.approve(cert.id)
+        ids.append(cert.id)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pdfs = list(pool.map(client.certificates.pdf, ids * 4))
+    assert all(pdf.startswith(b"%PDF-") for pdf in pdfs)
+    for cert_id in ids:
+        log = client.certificates.prints(cert_id)
+        assert sorted(log["copy_no"]) == [1, 2, 3, 4]
+        assert client.certificates.raw(cert_id)["print_count"] == 4
+        assert log["sha256"].nunique() == 1  # the same document each time
