@@ -18,6 +18,7 @@ from PIL import Image
 from coo_lab import Client, samples
 from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.errors import Conflict, ValidationFailed
+from coo_lab.printing import fonts
 from coo_lab.printing.forms import form
 
 V1 = "/api/v1"
@@ -402,3 +403,14 @@ def test_prints_at_the_same_time_get_one_copy_number_each(live) -> None:
         assert sorted(log["copy_no"]) == [1, 2, 3, 4]
         assert client.certificates.raw(cert_id)["print_count"] == 4
         assert log["sha256"].nunique() == 1  # the same document each time
+
+
+def test_without_the_chinese_font_a_print_is_a_clear_503(api, monkeypatch, tmp_path) -> None:
+    cert = approved(api)
+    monkeypatch.setattr(fonts, "_store", fonts.GlyphStore(tmp_path / "NotoSansCJK-Regular.ttc"))
+    op = api.as_("hx_operator")
+    r = op.get(f"{V1}/certificates/{cert['id']}/pdf")
+    assert r.status_code == 503, r.text
+    assert "fonts-noto-cjk" in r.json()["message_en"] and "fonts-noto-cjk" in r.json()["message_zh"]
+    assert op.get(f"{V1}/certificates/{cert['id']}/prints").json() == []  # nothing printed
+    assert op.get(f"{V1}/certificates/{cert['id']}").json()["status"] == "approved"

@@ -37,6 +37,10 @@ route's own media type)."""
 PDF = {
     200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
     **ERRORS_AS_JSON,
+    503: {
+        **ERRORS_AS_JSON[404],
+        "description": "the Chinese font is missing (install Debian's fonts-noto-cjk)",
+    },
 }
 
 
