@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_time.py
 	$(BIN)/python bench/service.py
 	$(BIN)/python bench/bulk.py
+	$(BIN)/python bench/print.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -15,9 +15,11 @@ back as the ``CooLabError`` tree (``ValidationFailed`` with its fields, ``Confli
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -389,6 +391,73 @@ class Certificates:
 
         return pd.DataFrame(self._client.get(f"{self._path}/{cert_id}/receipts"))
 
+    # --- self-print and supporting documents ----------------------------------------------
+
+    def pdf(self, cert_id: int, path: str | os.PathLike[str] | None = None) -> bytes:
+        """打印: the approved certificate's PDF (written to ``path`` too, if given). Every call
+        is a logged print — never retried behind your back."""
+        return _save(_fetch(self._client, "GET", f"{self._path}/{cert_id}/pdf").content, path)
+
+    def preview(self, cert_id: int, path: str | os.PathLike[str] | None = None) -> bytes:
+        """预览: any certificate as a PDF watermarked "DRAFT / 草稿", without a number."""
+        response = _fetch(self._client, "GET", f"{self._path}/{cert_id}/preview", retry=True)
+        return _save(response.content, path)
+
+    def prints(self, cert_id: int) -> pd.DataFrame:
+        """The print log (who printed which copy when)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._client.get(f"{self._path}/{cert_id}/prints"))
+
+    def verify(self, certificate_number: str) -> dict[str, Any]:
+        """The public verification of a certificate number (as its QR code answers)."""
+        response = _fetch(
+            self._client,
+            "GET",
+            f"/verify/{certificate_number}",
+            retry=True,
+            params={"format": "json"},
+        )
+        return response.json()
+
+    def documents(self, cert_id: int) -> pd.DataFrame:
+        """The supporting documents (佐证材料) of a certificate."""
+        import pandas as pd
+
+        return pd.DataFrame(self._client.get(f"{self._path}/{cert_id}/documents"))
+
+    def upload(
+        self,
+        cert_id: int,
+        file: str | os.PathLike[str] | bytes,
+        *,
+        name: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a PDF, JPEG or PNG file (a path, or bytes with a ``name``) to a draft or
+        returned certificate."""
+        if isinstance(file, bytes):
+            content, name = file, name or "document"
+        else:
+            content, name = Path(file).read_bytes(), name or Path(file).name
+        response = _fetch(
+            self._client,
+            "POST",
+            f"{self._path}/{cert_id}/documents",
+            retry=True,  # safe: the key makes a retry answer the first upload
+            files={"file": (name, content)},
+            headers={"Idempotency-Key": idempotency_key or new_key()},
+        )
+        return response.json()
+
+    def download(self, document_id: int, path: str | os.PathLike[str] | None = None) -> bytes:
+        """A supporting document's bytes (written to ``path`` too, if given)."""
+        response = _fetch(self._client, "GET", f"/api/v1/documents/{document_id}", retry=True)
+        return _save(response.content, path)
+
+    def delete_document(self, document_id: int) -> None:
+        self._client.request("DELETE", f"/api/v1/documents/{document_id}")
+
 
 class Review:
     """The authority's side (reviewer accounts)."""
@@ -547,6 +616,40 @@ class DataSync:
     def profile(self) -> dict[str, Any]:
         """The registration and hand-signers as last synced."""
         return self._client.get("/api/v1/enterprise-profile")
+
+
+def _fetch(
+    client: Client, method: str, path: str, *, retry: bool = False, **kwargs: Any
+) -> requests.Response:
+    """A call whose answer is not JSON (a PDF, a file) or whose body is not (an upload);
+    retried like ``Client.request`` when ``retry``; an error answer raised as usual."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response = client.session.request(
+                method, client.base_url + path, timeout=client.timeout, **kwargs
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if retry and attempt <= client.retries:
+                time.sleep(0.2 * 2 ** (attempt - 1))
+                continue
+            raise ServiceUnavailable(
+                f"cannot reach the service at {client.base_url}: {exc}",
+                f"无法连接服务 {client.base_url}：{exc}",
+            ) from exc
+        if response.status_code in RETRY_STATUSES and retry and attempt <= client.retries:
+            time.sleep(0.2 * 2 ** (attempt - 1))
+            continue
+        if not response.ok:
+            _answer(response)  # raises the error's CooLabError
+        return response
+
+
+def _save(content: bytes, path: str | os.PathLike[str] | None) -> bytes:
+    if path is not None:
+        Path(path).write_bytes(content)
+    return content
 
 
 def _json(value: Any) -> Any:

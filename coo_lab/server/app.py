@@ -30,10 +30,12 @@ from coo_lab.server.routes import (
     bulk,
     certificates,
     data_sync,
+    documents,
     feed,
     filing_review,
     filings,
     review,
+    selfprint,
 )
 from coo_lab.server.schemas import ErrorBody, Health
 
@@ -115,6 +117,8 @@ def create_app(db_path: str | Path) -> FastAPI:
         filing_review,
         data_sync,
         bulk,
+        selfprint,
+        documents,
     ):
         app.include_router(module.router)
     return app

@@ -196,6 +196,41 @@ MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
         ],
     ),
     (
+        3,
+        [
+            # self-print: every print of a certificate (who, when, which copy, what bytes)
+            """CREATE TABLE print_log (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+                certificate_number TEXT NOT NULL,
+                copy_no INTEGER NOT NULL,
+                printed_by TEXT NOT NULL,
+                printed_at TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                UNIQUE (certificate_id, copy_no)
+            )""",
+            # supporting documents (佐证材料), stored with their row; a deleted draft takes
+            # its documents with it
+            """CREATE TABLE supporting_documents (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                certificate_id INTEGER NOT NULL
+                    REFERENCES certificates(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                content BLOB NOT NULL,
+                uploaded_by TEXT NOT NULL,
+                uploaded_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX supporting_documents_certificate "
+            "ON supporting_documents (certificate_id)",
+        ],
+    ),
+    (
         4,
         [
             # product filing (商品备案): one row per area beside the filing's document, so the

@@ -31,6 +31,7 @@ NOT_ENTERPRISE = {
     f"{V1}/review/": "reviewer",
     f"{V1}/registry/": "reviewer",
     f"{V1}/changes": "every logged-in user, scoped by company or office",
+    "/verify/": "public: the verification page a printed certificate's QR code opens",
 }
 REVIEWER_PREFIXES = (f"{V1}/review/", f"{V1}/registry/")
 # POSTs that only read (a manager may call them)

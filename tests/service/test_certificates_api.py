@@ -254,12 +254,6 @@ def test_the_whole_lifecycle_of_each_type(api, cert_type: str) -> None:
     assert r.status_code == 409 and "void" in r.json()["message_en"]
 
 
-def test_print_is_not_implemented_yet(api) -> None:
-    paths = [getattr(route, "path", "") for route in api.client.app.routes]
-    if not any("print" in p or "pdf" in p for p in paths):
-        pytest.skip("printing (SPEC §7) has no endpoint yet")
-
-
 def test_deleting_a_submitted_certificate_is_409_naming_the_status(api) -> None:
     op = api.as_("hx_operator")
     cert = draft(op, "K")

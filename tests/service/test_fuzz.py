@@ -52,6 +52,7 @@ CHECKS = [
 API = "/api/v1"
 CURRENT = "current"  # an If-Match the test replaces by the record's current version
 BASE_DATA = ("exporters", "importers", "producers", "special-clauses")
+DOCUMENT = b"%PDF-1.4\n%%EOF\n"  # a supporting document the service takes (PDF by content)
 
 
 # who calls what: the authority's operations as its reviewer, user filing as the enterprise's
@@ -166,6 +167,10 @@ def _valid_bodies() -> dict[tuple[str, str], list[Any]]:
         for v in (1, 2)
         for dry_run in (True, False)
     ]
+    bodies["POST", f"{API}/certificates/{{cert_id}}/documents"] = [
+        {"file": DOCUMENT},
+        {"file": b"\x89PNG\r\n\x1a\n" + bytes(32)},
+    ]
     for kind, items in records.items():
         bodies["POST", f"{API}/{kind}"] = items
         bodies["PUT", f"{API}/{kind}/{{record_id}}"] = items
@@ -179,6 +184,8 @@ def _populate(client: Any, operator: str, reviewer: str) -> dict[str, list[Any]]
     known: dict[str, list[Any]] = {
         "enterprises": [samples.ENTERPRISE_CODE, LN_CODE, NEW_CODE, "210200999"],
         "certificates": [],
+        "documents": [],
+        "verify": ["26C210200999/00001"],  # certificate numbers, issued ones added below
     }
     bodies = _valid_bodies()
     for collection in BASE_DATA:
@@ -194,12 +201,20 @@ def _populate(client: Any, operator: str, reviewer: str) -> dict[str, list[Any]]
         cert_id = r.json()["id"]
         known["certificates"].append(cert_id)
         stage = i % 6
+        if stage in (0, 1):  # drafts with a supporting document
+            r = client.post(
+                f"{API}/certificates/{cert_id}/documents",
+                files={"file": ("invoice.pdf", DOCUMENT, "application/pdf")},
+                headers=op,
+            )
+            assert r.status_code == 201, r.text
+            known["documents"].append(r.json()["id"])
         if stage == 0:
             continue
         r = client.put(
             f"{API}/certificates/{cert_id}/goods",
             json=_goods_body(cert_type),
-            headers={**op, "If-Match": "1"},
+            headers={**op, "If-Match": "2" if stage == 1 else "1"},  # after the upload
         )
         assert r.status_code == 200, r.text
         if stage == 1:
@@ -212,6 +227,8 @@ def _populate(client: Any, operator: str, reviewer: str) -> dict[str, list[Any]]
         reason = {"reason": "please check the invoice"} if action == "return" else None
         r = client.post(f"{API}/review/certificates/{cert_id}/{action}", json=reason, headers=rev)
         assert r.status_code == 200, r.text
+        if r.json()["certificate_number"]:
+            known["verify"].append(r.json()["certificate_number"])
         if stage == 5:
             r = client.post(
                 f"{API}/certificates/{cert_id}/void", json={"reason": "cancelled"}, headers=op
