@@ -8,7 +8,10 @@ produce a 500.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -21,7 +24,8 @@ from coo_lab import __version__
 from coo_lab.domain.formats import field_errors
 from coo_lab.errors import CooLabError, FieldError, ValidationFailed
 from coo_lab.server.db import Database
-from coo_lab.server.routes import accounts, basedata, certificates, feed, review
+from coo_lab.server.push import PushService, PushSettings
+from coo_lab.server.routes import accounts, basedata, certificates, feed, push, review
 from coo_lab.server.schemas import ErrorBody, Health
 
 _ERRORS = {
@@ -49,15 +53,28 @@ def _error_response(exc: CooLabError) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
-def create_app(db_path: str | Path) -> FastAPI:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The status-push dispatcher runs while the app serves."""
+    app.state.push.start()
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(app.state.push.stop)
+
+
+def create_app(db_path: str | Path, *, push_settings: PushSettings | None = None) -> FastAPI:
+    """The app on a store; status push as ``push_settings`` say (default: ``COO_LAB_*``)."""
     app = FastAPI(
         title="coo_lab — CCPIT certificate of origin declaration service",
         version=__version__,
         description="贸促会原产地证申报系统: user filing, base data, certificates of 15 types, "
         "the authority's review with receipts, and a change feed for sync.",
         responses=_ERRORS,
+        lifespan=_lifespan,
     )
     app.state.db = Database(db_path)
+    app.state.push = PushService(app.state.db, push_settings or PushSettings.from_env())
 
     @app.exception_handler(CooLabError)
     def coo_lab_error(request: Request, exc: CooLabError) -> JSONResponse:
@@ -90,6 +107,6 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # certificates first: a request is matched against one included router after another,
     # and the certificate routes are the busy ones (no path is in two routers)
-    for module in (certificates, accounts, basedata, review, feed):
+    for module in (certificates, accounts, basedata, review, feed, push):
         app.include_router(module.router)
     return app
