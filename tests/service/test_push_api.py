@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from coo_lab import samples
 from coo_lab.errors import ValidationFailed
 from coo_lab.server import clock
 from coo_lab.server.app import create_app
 from coo_lab.server.push import PushSettings
 from coo_lab.server.push.providers import OutgoingMessage
+from coo_lab.server.receipts import issue_receipt
 
 from .conftest import Api, TestClient
 from .push_helpers import wait_for
@@ -459,3 +461,40 @@ def test_configuration_errors_name_the_setting(db_path: Path) -> None:
         False,
     )
     assert settings.smtp_from == "coo@example.cn" and settings.backoff(3) == 6.0
+
+
+def test_product_filing_status_changes_are_pushed_too(push_api: Api, hx: TestClient) -> None:
+    """Filings write their receipts like certificates do; push hears them by kind."""
+    url = "http://127.0.0.1:9/filings"
+    everything = subscribe(hx, mode="enterprise", channel="webhook", webhook_url=url,
+                           content="product_filing")  # fmt: skip
+    db = push_api.client.app.state.db
+    with db.transaction() as tx:
+        filing = tx.one(
+            "SELECT f.id, f.company_id FROM product_filings f JOIN companies c "
+            "ON c.id = f.company_id WHERE c.enterprise_code = ? ORDER BY f.id LIMIT 1",
+            (samples.ENTERPRISE_CODE,),
+        )
+        for before, after in (("draft", "submitted"), ("submitted", "approved")):
+            issue_receipt(
+                tx,
+                company_id=filing["company_id"],
+                kind="product_filing",
+                document_id=filing["id"],
+                document_number="PF210200555-0001",
+                from_status=before,
+                to_status=after,
+                actor="hx_operator" if after == "submitted" else "dl_reviewer",
+            )
+    by_number = subscribe(hx, mode="document", channel="webhook", webhook_url=url + "/one",
+                          content="product_filing", document_number="PF210200555-0001")  # fmt: skip
+    assert by_number["document_id"] == filing["id"]
+    heard = wait_for(
+        lambda: len(found := deliveries(hx, subscription_id=everything["id"])) == 2 and found,
+        "the filing's two notifications",
+    )
+    assert {(d["document_kind"], d["to_status"]) for d in heard} == {
+        ("product_filing", "submitted"),
+        ("product_filing", "approved"),
+    }
+    assert deliveries(hx, subscription_id=by_number["id"]) == [], "made after those changes"
