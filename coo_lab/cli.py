@@ -1,6 +1,6 @@
 """The ``coo-lab`` command.
 
-coo-lab serve [--db PATH] [--host 127.0.0.1] [--port 8700]   run the service
+coo-lab serve [--db PATH] [--host 127.0.0.1] [--port 8700] [--smtp-host H …]   run the service
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
 coo-lab tour                 walk through the domain API on sample data
@@ -80,9 +80,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from coo_lab.server.app import create_app
+    from coo_lab.server.push import PushSettings
 
-    app = create_app(args.db)
+    push = PushSettings.from_env(
+        smtp_host=args.smtp_host,
+        smtp_port=args.smtp_port,
+        smtp_from=args.smtp_from,
+        sms_provider=args.sms_provider,
+        wechat_provider=args.wechat_provider,
+        enabled=False if args.no_push else None,
+    )
+    app = create_app(args.db, push_settings=push)
     print(f"coo_lab service on http://{args.host}:{args.port}/docs (store: {args.db})")
+    mail = f"{push.smtp_host}:{push.smtp_port} as {push.smtp_from}" if push.smtp_host else "off"
+    print(
+        f"status push: {'on' if push.enabled else 'off'}; e-mail {mail}; "
+        f"SMS {push.sms_provider}; WeChat {push.wechat_provider}"
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -148,6 +162,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default=os.environ.get("COO_LAB_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("COO_LAB_PORT", "8700")))
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--smtp-host", help="mail server for e-mail push (env COO_LAB_SMTP_HOST)")
+    p.add_argument("--smtp-port", type=int, help="its port (env COO_LAB_SMTP_PORT, default 25)")
+    p.add_argument("--smtp-from", help="sender address (env COO_LAB_SMTP_FROM)")
+    p.add_argument(
+        "--sms-provider", help="dotted path of the SMS provider (default: the service's outbox)"
+    )
+    p.add_argument(
+        "--wechat-provider", help="dotted path of the WeChat provider (default: the outbox)"
+    )
+    p.add_argument(
+        "--no-push", action="store_true", help="do not run the status-push dispatcher here"
+    )
     p = sub.add_parser("demo", help="fill a store with a realistic demo data set")
     p.add_argument("--db", default=default_db(), help="SQLite file (env COO_LAB_DB)")
     p.add_argument(

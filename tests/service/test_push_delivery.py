@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,7 +23,7 @@ import requests
 
 from coo_lab.server import clock
 from coo_lab.server.app import create_app
-from coo_lab.server.live import LiveServer
+from coo_lab.server.live import LiveServer, free_port
 from coo_lab.server.push import PushSettings, deliveries
 
 from .conftest import Api, TestClient
@@ -280,3 +284,49 @@ def test_the_dispatcher_starts_and_stops_with_the_app(db_path: Path) -> None:
         hx = Api(client).as_("hx_operator")
         assert hx.get(f"{PUSH}/status").json()["running"] is False
     off.state.db.close()
+
+
+def test_coo_lab_serve_takes_the_smtp_server_as_options(db_path: Path) -> None:
+    """The real command in its own process: ``--smtp-host/--smtp-port/--smtp-from`` reach the
+    dispatcher, and SIGTERM stops the server and its dispatcher cleanly."""
+    port = free_port()
+    with SmtpSink() as sink:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "coo_lab.cli", "serve", "--db", str(db_path),
+                "--port", str(port), "--smtp-host", "127.0.0.1",
+                "--smtp-port", str(sink.port), "--smtp-from", "push@ccpit.test",
+            ],
+            env={**os.environ, "COO_LAB_PUSH_POLL_SECONDS": "0.05"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for(lambda: _up(url) or server.poll() is not None, "the server to listen")
+            hx = Session(url, "hx_operator")
+            hx.call(
+                "POST",
+                f"{PUSH}/subscriptions",
+                json={"mode": "enterprise", "channel": "email", "email": "ops@hx.example.cn"},
+            )
+            hx.declare("HXCLI-1")
+            wait_for(lambda: sink.mails, "the mail")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            out, err = server.communicate(timeout=30)
+    # uvicorn shuts down gracefully (lifespan included), then re-raises the signal it caught
+    assert server.returncode in (0, -signal.SIGTERM), err
+    assert "Traceback" not in err and "did not stop" not in err, err
+    assert "status push: on; e-mail 127.0.0.1" in out
+    ((sender, to, mail),) = sink.mails
+    assert sender == "push@ccpit.test" and to == ["ops@hx.example.cn"]
+    assert "已申报" in mail["Subject"]
+
+
+def _up(url: str) -> bool:
+    try:
+        return requests.get(f"{url}{V1}/health", timeout=1).ok
+    except requests.ConnectionError:
+        return False
