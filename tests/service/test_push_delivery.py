@@ -52,6 +52,7 @@ def test_webhooks_are_signed_and_retried_after_failing_answers(
         receiver.fail_next(500, 503)  # the first delivery fails twice, then gets through
         cert = draft(hx, "K")
         submit(hx, cert["id"])
+        wait_settled(hx)  # the answers are planned in order: one delivery at a time
         approved = approve(reviewer, cert["id"])
         done = wait_settled(hx)
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import smtplib
+import ssl
 from dataclasses import dataclass
 from typing import Any
-
-import requests
+from urllib.parse import urlsplit
 
 from coo_lab import __version__
 from coo_lab.server.db import Database
@@ -59,11 +60,10 @@ class Channels:
             "sms": load_provider(settings.sms_provider, db, "COO_LAB_SMS_PROVIDER"),
             "wechat": load_provider(settings.wechat_provider, db, "COO_LAB_WECHAT_PROVIDER"),
         }
-        self._http = requests.Session()
-        self._http.trust_env = False  # a proxy set for the machine must not see the posts
+        self._tls = ssl.create_default_context()
 
     def close(self) -> None:
-        self._http.close()
+        """Nothing is held between sends (each post has its own connection)."""
 
     def send(self, delivery: dict[str, Any], secret: str | None) -> Sent:
         """Send one queued delivery; raise ``SendFailed`` when it did not go."""
@@ -84,7 +84,10 @@ class Channels:
         return Sent(reference=self.providers[channel].send(message))
 
     def _post(self, delivery: dict[str, Any], secret: str) -> Sent:
+        """One POST on a connection of its own (http.client: a fraction of the CPU that a
+        full HTTP library spends, and no proxy settings of the machine in the way)."""
         body = delivery["payload"].encode()
+        url = urlsplit(delivery["target"])
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": f"coo-lab-push/{__version__}",
@@ -93,21 +96,26 @@ class Channels:
             EVENT_HEADER: json.loads(body)["event"],
             ATTEMPT_HEADER: str(delivery["attempts"] + 1),
         }
+        timeout = self.settings.timeout_seconds
         try:
-            response = self._http.post(
-                delivery["target"],
-                data=body,
-                headers=headers,
-                timeout=self.settings.timeout_seconds,
-                allow_redirects=False,
-            )
-        except requests.RequestException as exc:
+            if url.scheme == "https":
+                conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                    url.hostname or "", url.port, timeout=timeout, context=self._tls
+                )
+            else:
+                conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=timeout)
+            try:
+                path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+                conn.request("POST", path, body, headers)
+                response = conn.getresponse()
+                text = response.read(200).decode("utf-8", "replace")
+            finally:
+                conn.close()
+        except (OSError, http.client.HTTPException, ValueError) as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]) from exc
-        with response:
-            if not 200 <= response.status_code < 300:
-                text = response.text[:200]
-                raise SendFailed(f"HTTP {response.status_code}: {text}", response.status_code)
-            return Sent(status_code=response.status_code)
+        if not 200 <= response.status < 300:
+            raise SendFailed(f"HTTP {response.status}: {text}", response.status)
+        return Sent(status_code=response.status)
 
     def _mail(self, data: dict[str, Any], recipient: str) -> Sent:
         s = self.settings

@@ -1,8 +1,9 @@
 """Deliveries: claimed one at a time, sent, and marked — with every attempt logged.
 
 A delivery is claimed (a lease of a few timeouts) in one short transaction, sent outside
-any transaction, and marked in another: delivered, or failed with the next attempt set by
-exponential back-off (``PushSettings.backoff``), or given up after ``max_attempts``. The
+any transaction, and marked in the next one (which also claims the following delivery):
+delivered, or failed with the next attempt set by exponential back-off
+(``PushSettings.backoff``), or given up after ``max_attempts``. The
 lease keeps two dispatchers (two processes on one store) from sending the same delivery at
 once. If the process dies after sending and before marking, the lease runs out and that one
 delivery is sent again — with the same delivery id, which receivers use to drop the repeat.

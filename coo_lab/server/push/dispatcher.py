@@ -17,9 +17,9 @@ import time
 from datetime import datetime
 
 from coo_lab.server import clock
-from coo_lab.server.db import Database
+from coo_lab.server.db import Database, Transaction
 from coo_lab.server.push import deliveries, matching
-from coo_lab.server.push.channels import Channels
+from coo_lab.server.push.channels import Channels, Sent
 from coo_lab.server.push.providers import SendFailed
 from coo_lab.server.push.settings import PushSettings
 
@@ -75,11 +75,7 @@ class Dispatcher:
     def run_once(self) -> bool:
         """One round: queue what the feed brought, send what is due. True if it did anything."""
         queued = self.queue()
-        sent = 0
-        while sent < SENDS_PER_ROUND and not self._stop.is_set():
-            if not self.send_next():
-                break
-            sent += 1
+        sent = self.send_due(SENDS_PER_ROUND)
         return queued or sent == SENDS_PER_ROUND
 
     def queue(self) -> bool:
@@ -95,26 +91,44 @@ class Dispatcher:
             passed, _queued = matching.queue_new(tx)
         return passed > 0
 
+    def send_due(self, limit: int) -> int:
+        """Send up to ``limit`` due deliveries, one at a time; returns how many were sent.
+
+        Marking one delivery and claiming the next share a transaction (half the writes);
+        the mark is committed before the next send starts, so at any moment at most one
+        delivery is sent and not yet marked.
+        """
+        sent, done = 0, None
+        while True:
+            with self.db.transaction() as tx:
+                if done is not None:
+                    self._mark(tx, *done)
+                    done = None
+                stop = sent >= limit or self._stop.is_set()
+                row = None if stop else deliveries.claim_next(tx, self.settings)
+            if row is None:
+                return sent
+            done = (row, self._send(row))
+            sent += 1
+
     def send_next(self) -> bool:
         """Claim, send and mark one due delivery; False when none is due."""
-        with self.db.transaction() as tx:
-            row = deliveries.claim_next(tx, self.settings)
-        if row is None:
-            return False
+        return self.send_due(1) == 1
+
+    def _send(self, row: dict) -> Sent | SendFailed:
         try:
-            sent = self.channels.send(row, row["secret"])
+            return self.channels.send(row, row["secret"])
         except SendFailed as failure:
-            with self.db.transaction() as tx:
-                deliveries.mark_failed(tx, row, failure, self.settings)
+            return failure
         except Exception as exc:  # a provider's own bug counts as a failed attempt
             log.exception("push channel %s failed", row["channel"])
-            with self.db.transaction() as tx:
-                failure = SendFailed(f"{type(exc).__name__}: {exc}")
-                deliveries.mark_failed(tx, row, failure, self.settings)
+            return SendFailed(f"{type(exc).__name__}: {exc}")
+
+    def _mark(self, tx: Transaction, row: dict, outcome: Sent | SendFailed) -> None:
+        if isinstance(outcome, SendFailed):
+            deliveries.mark_failed(tx, row, outcome, self.settings)
         else:
-            with self.db.transaction() as tx:
-                deliveries.mark_sent(tx, row, sent.status_code)
-        return True
+            deliveries.mark_sent(tx, row, outcome.status_code)
 
     def _sleep_seconds(self) -> float:
         with self.db.read() as tx:
