@@ -6,7 +6,7 @@
     COO_LAB_SMS_PROVIDER                   dotted path of the SMS provider (default: the outbox)
     COO_LAB_WECHAT_PROVIDER                dotted path of the WeChat provider (default: the outbox)
     COO_LAB_PUSH=off                       do not start the dispatcher in this process
-    COO_LAB_PUSH_POLL_SECONDS              how often the dispatcher looks at the feed (0.5)
+    COO_LAB_PUSH_POLL_SECONDS              how often the dispatcher looks at the feed (0.2)
     COO_LAB_PUSH_RETRY_SECONDS             first retry delay; it doubles each time (30)
     COO_LAB_PUSH_MAX_ATTEMPTS              attempts before a delivery is given up (8)
     COO_LAB_PUSH_TIMEOUT_SECONDS           one webhook or SMTP exchange at most (10)
@@ -29,7 +29,7 @@ OUTBOX = "coo_lab.server.push.providers:OutboxProvider"
 @dataclass(frozen=True, slots=True)
 class PushSettings:
     enabled: bool = True
-    poll_seconds: float = 0.5
+    poll_seconds: float = 0.2
     retry_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
     max_attempts: int = 8
