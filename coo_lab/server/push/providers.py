@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from coo_lab.errors import FieldError, ValidationFailed
 from coo_lab.server import clock
-from coo_lab.server.db import Database
+from coo_lab.server.db import Database, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,30 @@ class OutboxProvider:
                 },
             )
         return f"outbox-{row_id}"
+
+
+def outbox(
+    tx: Transaction,
+    company_id: int,
+    *,
+    channel: str | None = None,
+    address: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """The outbox of a company, newest first."""
+    where, params = ["company_id = ?"], [company_id]
+    for column, value in (("channel", channel), ("address", address)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    clause = " AND ".join(where)
+    total = tx.scalar(f"SELECT COUNT(*) FROM push_outbox WHERE {clause}", params)
+    rows = tx.all(
+        f"SELECT * FROM push_outbox WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+        (*params, page_size, (page - 1) * page_size),
+    )
+    return rows, total
 
 
 def load_provider(path: str, db: Database, setting: str) -> MessageProvider:

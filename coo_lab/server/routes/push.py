@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from coo_lab.errors import ServiceUnavailable
 from coo_lab.server.deps import DB, EnterpriseScope, WriterScope
-from coo_lab.server.push import PushService, bindings, deliveries, subscriptions
+from coo_lab.server.push import PushService, bindings, deliveries, providers, subscriptions
 from coo_lab.server.push.providers import SendFailed
 from coo_lab.server.push.schemas import (
     BindingRequest,
@@ -172,17 +172,9 @@ def outbox(
     page_size: PageSize = 50,
 ) -> dict:
     """What the default SMS/WeChat provider kept for the enterprise's numbers, newest first."""
-    where, params = ["company_id = ?"], [scope.company_id]
-    for column, value in (("channel", channel), ("address", address)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    clause = " AND ".join(where)
     with db.read() as tx:
-        total = tx.scalar(f"SELECT COUNT(*) FROM push_outbox WHERE {clause}", params)
-        items = tx.all(
-            f"SELECT * FROM push_outbox WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
-            (*params, page_size, (page - 1) * page_size),
+        items, total = providers.outbox(
+            tx, scope.company_id, channel=channel, address=address, page=page, page_size=page_size
         )
     return page_of(items, total, page, page_size)
 
