@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/import_time.py
 	$(BIN)/python bench/service.py
+	$(BIN)/python bench/push.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis
