@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/service.py
 	$(BIN)/python bench/bulk.py
 	$(BIN)/python bench/print.py
+	$(BIN)/python bench/push.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis

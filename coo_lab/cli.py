@@ -1,6 +1,6 @@
 """The ``coo-lab`` command.
 
-coo-lab serve [--db PATH|URL] [--host] [--port 8700] [--workers N]   run the service
+coo-lab serve [--db PATH|URL] [--port 8700] [--workers N] [--smtp-host H …]   run the service
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
 coo-lab copy-store SOURCE TARGET   copy a store into an empty one (SQLite → PostgreSQL)
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
@@ -82,10 +82,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from coo_lab.server.app import create_app
+    from coo_lab.server.push import PushSettings
+    from coo_lab.server.push.settings import to_env
 
+    push = PushSettings.from_env(
+        smtp_host=args.smtp_host,
+        smtp_port=args.smtp_port,
+        smtp_from=args.smtp_from,
+        sms_provider=args.sms_provider,
+        wechat_provider=args.wechat_provider,
+        enabled=False if args.no_push else None,
+    )
     print(f"coo_lab service on http://{args.host}:{args.port}/docs (store: {args.db})")
+    mail = f"{push.smtp_host}:{push.smtp_port} as {push.smtp_from}" if push.smtp_host else "off"
+    print(
+        f"status push: {'on' if push.enabled else 'off'}; e-mail {mail}; "
+        f"SMS {push.sms_provider}; WeChat {push.wechat_provider}"
+    )
     if args.workers > 1:  # each worker process builds its app from the environment
         os.environ["COO_LAB_DB"] = str(args.db)
+        to_env(push, os.environ)
         uvicorn.run(
             "coo_lab.server.app:app_from_env",
             factory=True,
@@ -95,7 +111,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
         )
         return 0
-    uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level=args.log_level)
+    app = create_app(args.db, push_settings=push)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -199,6 +216,18 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=int(os.environ.get("COO_LAB_WORKERS", "1")),
         help="service processes sharing the port (best with PostgreSQL; env COO_LAB_WORKERS)",
+    )
+    p.add_argument("--smtp-host", help="mail server for e-mail push (env COO_LAB_SMTP_HOST)")
+    p.add_argument("--smtp-port", type=int, help="its port (env COO_LAB_SMTP_PORT, default 25)")
+    p.add_argument("--smtp-from", help="sender address (env COO_LAB_SMTP_FROM)")
+    p.add_argument(
+        "--sms-provider", help="dotted path of the SMS provider (default: the service's outbox)"
+    )
+    p.add_argument(
+        "--wechat-provider", help="dotted path of the WeChat provider (default: the outbox)"
+    )
+    p.add_argument(
+        "--no-push", action="store_true", help="do not run the status-push dispatcher here"
     )
     p = sub.add_parser("demo", help="fill a store with a realistic demo data set")
     p.add_argument("--db", default=default_db(), help="SQLite file (env COO_LAB_DB)")

@@ -15,6 +15,8 @@ back as the ``CooLabError`` tree (``ValidationFailed`` with its fields, ``Confli
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import time
 import uuid
@@ -80,6 +82,7 @@ class Client:
         self.review = Review(self)
         self.filings = Filings(self)
         self.data_sync = DataSync(self)
+        self.push = Push(self)
 
     # --- transport -----------------------------------------------------------------------
 
@@ -650,6 +653,104 @@ def _save(content: bytes, path: str | os.PathLike[str] | None) -> bytes:
     if path is not None:
         Path(path).write_bytes(content)
     return content
+
+
+class Push:
+    """Status push (状态推送): subscriptions, phone/WeChat binding, deliveries, the outbox.
+
+    phone = client.push.request_code("13800138000")        # 获取验证码 (SMS)
+    client.push.verify(phone["id"], "123456")               # the code received
+    client.push.subscribe("enterprise", "sms", phone="13800138000")
+    hook = client.push.subscribe("person", "webhook", webhook_url="https://erp/hook")
+    hook["webhook_secret"]                                   # shown once: keep it
+    client.push.deliveries(status="failed")                 # the delivery log
+    """
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._path = "/api/v1/push"
+
+    def subscribe(
+        self,
+        mode: str,
+        channel: str,
+        *,
+        content: str = "certificate",
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """订阅: ``mode`` document / enterprise / person; ``channel`` webhook / email / sms /
+        wechat with its target (``webhook_url=``, ``email=``, ``phone=``, ``wechat_openid=``);
+        ``document_number=`` or ``person=`` as the mode needs; ``webhook_secret=`` optional."""
+        body = {"mode": mode, "channel": channel, "content": content, **fields}
+        return self._client.request(
+            "POST",
+            f"{self._path}/subscriptions",
+            json={k: v for k, v in body.items() if v is not None},
+            idempotency_key=idempotency_key or new_key(),
+        )
+
+    def subscriptions(self, active: bool | None = None, **filters: Any) -> pd.DataFrame:
+        """订阅信息记录 (filters: active, mode, channel, content)."""
+        return self._client.frame(f"{self._path}/subscriptions", active=active, **filters)
+
+    def subscription(self, subscription_id: int) -> dict[str, Any]:
+        return self._client.get(f"{self._path}/subscriptions/{subscription_id}")
+
+    def cancel(self, subscription_id: int, version: int | None = None) -> dict[str, Any]:
+        """取消订阅; its deliveries not yet sent are dropped."""
+        headers = {"If-Match": str(version)} if version is not None else None
+        return self._client.request(
+            "POST", f"{self._path}/subscriptions/{subscription_id}/cancel", headers=headers
+        )
+
+    def deliveries(
+        self,
+        subscription_id: int | None = None,
+        status: str | None = None,
+        channel: str | None = None,
+    ) -> pd.DataFrame:
+        """The delivery log, newest first; ``log`` holds each attempt."""
+        return self._client.frame(
+            f"{self._path}/deliveries",
+            subscription_id=subscription_id,
+            status=status,
+            channel=channel,
+        )
+
+    def outbox(self, channel: str | None = None, address: str | None = None) -> pd.DataFrame:
+        """What the default SMS/WeChat provider kept (when no real provider is configured)."""
+        return self._client.frame(f"{self._path}/outbox", channel=channel, address=address)
+
+    def status(self) -> dict[str, Any]:
+        return self._client.get(f"{self._path}/status")
+
+    def bindings(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self._client.get(f"{self._path}/bindings"))
+
+    def request_code(self, address: str, channel: str = "sms") -> dict[str, Any]:
+        """获取验证码: a 6-digit code goes to the phone (or WeChat account); returns the binding."""
+        return self._client.request(
+            "POST", f"{self._path}/bindings", json={"channel": channel, "address": address}
+        )
+
+    def verify(self, binding_id: int, code: str) -> dict[str, Any]:
+        """The code received: the phone (or WeChat account) is bound."""
+        return self._client.request(
+            "POST", f"{self._path}/bindings/{binding_id}/verify", json={"code": code}
+        )
+
+    def unbind(self, binding_id: int) -> dict[str, Any]:
+        """解除绑定; the subscriptions that pushed to it are cancelled."""
+        return self._client.request("DELETE", f"{self._path}/bindings/{binding_id}")
+
+    @staticmethod
+    def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
+        """For a webhook receiver: whether ``X-CooLab-Signature`` matches the body received."""
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return header is not None and hmac.compare_digest(expected, header)
 
 
 def _json(value: Any) -> Any:

@@ -9,8 +9,11 @@ produce a 500.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from coo_lab.domain.formats import field_errors
 from coo_lab.errors import CooLabError, FieldError, ValidationFailed
 from coo_lab.server.db import open_database
 from coo_lab.server.deps import refuse_nul_characters
+from coo_lab.server.push import PushService, PushSettings
 from coo_lab.server.routes import (
     accounts,
     basedata,
@@ -34,6 +38,7 @@ from coo_lab.server.routes import (
     feed,
     filing_review,
     filings,
+    push,
     review,
     selfprint,
 )
@@ -64,8 +69,18 @@ def _error_response(exc: CooLabError) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """The app on the store ``db_path`` names: a SQLite file, or a ``postgresql://`` URL."""
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The status-push dispatcher runs while the app serves."""
+    app.state.push.start()
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(app.state.push.stop)
+
+
+def create_app(db_path: str | Path, *, push_settings: PushSettings | None = None) -> FastAPI:
+    """The app on a store; status push as ``push_settings`` say (default: ``COO_LAB_*``)."""
     app = FastAPI(
         title="coo_lab — CCPIT certificate of origin declaration service",
         version=__version__,
@@ -73,8 +88,10 @@ def create_app(db_path: str | Path) -> FastAPI:
         "the authority's review with receipts, and a change feed for sync.",
         responses=_ERRORS,
         dependencies=[Depends(refuse_nul_characters)],
+        lifespan=_lifespan,
     )
     app.state.db = open_database(db_path)
+    app.state.push = PushService(app.state.db, push_settings or PushSettings.from_env())
 
     @app.exception_handler(CooLabError)
     def coo_lab_error(request: Request, exc: CooLabError) -> JSONResponse:
@@ -119,6 +136,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         bulk,
         selfprint,
         documents,
+        push,
     ):
         app.include_router(module.router)
     return app

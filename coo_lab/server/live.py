@@ -1,7 +1,8 @@
 """Run the service on a loopback port inside this process (tests, benchmarks, notebooks).
 
 ``with LiveServer(db_path) as server: server.url`` starts uvicorn in a thread on a free port
-and stops it on exit. It is the real server, sockets and all.
+and stops it on exit. It is the real server, sockets and all, with its lifespan (the status-push
+dispatcher starts and stops with it); ``app_options`` go to ``create_app``.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, db_path: str | Path, *, port: int | None = None) -> None:
-        self.app = create_app(db_path)
+    def __init__(self, db_path: str | Path, *, port: int | None = None, **app_options) -> None:
+        self.app = create_app(db_path, **app_options)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off"
+            self.app, host="127.0.0.1", port=self.port, log_level="error", lifespan="on"
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -311,6 +311,99 @@ MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
         ],
     ),
     (
+        5,
+        [
+            # status push (状态推送): who wants to hear of which documents' status changes, how
+            """CREATE TABLE push_subscriptions (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                owner_id INTEGER NOT NULL REFERENCES users(id),
+                mode TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                content TEXT NOT NULL,
+                document_number TEXT,
+                document_id INTEGER,
+                person_id INTEGER REFERENCES users(id),
+                target TEXT NOT NULL,
+                secret TEXT,
+                active INTEGER NOT NULL DEFAULT 1,
+                version INTEGER NOT NULL DEFAULT 1,
+                from_seq INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                cancelled_at TEXT,
+                cancelled_by TEXT
+            )""",
+            "CREATE INDEX push_subscriptions_company ON push_subscriptions (company_id, active)",
+            # one delivery per (subscription, change): the feed may be read twice, never sent twice
+            """CREATE TABLE push_deliveries (
+                id INTEGER PRIMARY KEY,
+                delivery_id TEXT NOT NULL UNIQUE,
+                subscription_id INTEGER NOT NULL REFERENCES push_subscriptions(id),
+                company_id INTEGER NOT NULL,
+                change_seq INTEGER NOT NULL,
+                receipt_id INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                target TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                claimed_until TEXT,
+                last_error TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                UNIQUE (subscription_id, change_seq)
+            )""",
+            "CREATE INDEX push_deliveries_due ON push_deliveries (status, next_attempt_at)",
+            "CREATE INDEX push_deliveries_company ON push_deliveries (company_id, id)",
+            """CREATE TABLE push_attempts (
+                id INTEGER PRIMARY KEY,
+                delivery_row INTEGER NOT NULL REFERENCES push_deliveries(id),
+                attempt INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                ok INTEGER NOT NULL,
+                status_code INTEGER,
+                error TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX push_attempts_delivery ON push_attempts (delivery_row, attempt)",
+            # the default SMS and WeChat provider: messages kept in the service, listed by the API
+            """CREATE TABLE push_outbox (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                address TEXT NOT NULL,
+                purpose TEXT NOT NULL,
+                text TEXT NOT NULL,
+                delivery_id TEXT,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX push_outbox_company ON push_outbox (company_id, id)",
+            # a user's phone (SMS) or WeChat account, bound with a verification code
+            """CREATE TABLE push_bindings (
+                id INTEGER PRIMARY KEY,
+                company_id INTEGER NOT NULL REFERENCES companies(id),
+                user_id INTEGER NOT NULL REFERENCES users(id),
+                channel TEXT NOT NULL,
+                address TEXT NOT NULL,
+                status TEXT NOT NULL,
+                code_hash TEXT,
+                code_sent_at TEXT,
+                code_expires_at TEXT,
+                tries INTEGER NOT NULL DEFAULT 0,
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                bound_at TEXT,
+                UNIQUE (user_id, channel, address)
+            )""",
+            # the dispatcher's place in the change feed: it starts at the feed's end
+            """CREATE TABLE push_cursor (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL
+            )""",
+            "INSERT INTO push_cursor (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM changes",
+        ],
+    ),
+    (
         6,
         [
             # the audit trail of corrections: who changed which field of which document, when,

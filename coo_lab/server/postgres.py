@@ -13,8 +13,9 @@ this store keeps explicitly:
   insert would burn a number), so ``changes.seq`` is given by a trigger as ``MAX(seq) + 1``,
   safe because writers take turns.
 - **The same SQL.** The modules write portable SQL with ``?`` placeholders; ``translate`` turns
-  it into psycopg's ``%s`` form, and ``LIKE`` into ``ILIKE`` (SQLite's LIKE ignores ASCII
-  case, PostgreSQL's does not). The migrations' DDL is adapted the same way (``ddl``).
+  it into psycopg's ``%s`` form, ``LIKE`` into ``ILIKE`` (SQLite's LIKE ignores ASCII case,
+  PostgreSQL's does not) and SQLite's null-safe ``IS ?`` into ``IS NOT DISTINCT FROM``. The
+  migrations' DDL is adapted the same way (``ddl``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def is_postgres(target: object) -> bool:
 @lru_cache(maxsize=4096)
 def translate(sql: str) -> str:
     """Portable SQL (``?`` placeholders, SQLite's case-blind LIKE) in PostgreSQL's terms."""
+    sql = re.sub(r"\bIS\s+NOT\s+\?", "IS DISTINCT FROM ?", sql)  # SQLite's null-safe
+    sql = re.sub(r"\bIS\s+\?", "IS NOT DISTINCT FROM ?", sql)  # (in)equality
     sql = sql.replace("%", "%%").replace("?", "%s")
     return re.sub(r"\bLIKE\b", "ILIKE", sql)
 

@@ -110,6 +110,13 @@ def body_for(schema: str | None) -> Any:
             ]
         },
         "Corrections": lambda: {"rows": [{"id": 1, "changes": {"remarks": "role test"}}]},
+        "SubscriptionInput": lambda: {
+            "mode": "enterprise",
+            "channel": "webhook",
+            "webhook_url": "http://127.0.0.1:9/role",
+        },
+        "BindingRequest": lambda: {"channel": "sms", "address": "13800138000"},
+        "VerificationCode": lambda: {"code": "123456"},
     }
     if schema not in bodies:
         pytest.fail(f"no sample body for request schema {schema!r}: add one to body_for()")

@@ -15,6 +15,7 @@ versions that may be current. That way the success paths — and the response sc
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ API = "/api/v1"
 CURRENT = "current"  # an If-Match the test replaces by the record's current version
 BASE_DATA = ("exporters", "importers", "producers", "special-clauses")
 DOCUMENT = b"%PDF-1.4\n%%EOF\n"  # a supporting document the service takes (PDF by content)
+FUZZ_PHONE = "13900000009"
 
 
 # who calls what: the authority's operations as its reviewer, user filing as the enterprise's
@@ -174,6 +176,22 @@ def _valid_bodies() -> dict[tuple[str, str], list[Any]]:
     for kind, items in records.items():
         bodies["POST", f"{API}/{kind}"] = items
         bodies["PUT", f"{API}/{kind}/{{record_id}}"] = items
+    hook = {"channel": "webhook", "webhook_url": "http://127.0.0.1:9/fuzz"}  # nobody listens
+    bodies["POST", f"{API}/push/subscriptions"] = [
+        *(
+            {"mode": "enterprise", **hook, "webhook_url": f"http://127.0.0.1:9/f{i}"}
+            for i in range(9)
+        ),
+        {"mode": "enterprise", **hook},
+        {"mode": "person", "person": "hx_admin", **hook},
+        {"mode": "document", "document_number": "26C210200555/00001", **hook},
+        {"mode": "enterprise", "channel": "sms", "phone": FUZZ_PHONE},
+    ]
+    bodies["POST", f"{API}/push/bindings"] = [
+        {"channel": "sms", "address": "13900000001"},
+        {"channel": "wechat", "address": "oFuzzOpenid01"},
+    ]
+    bodies["POST", f"{API}/push/bindings/{{binding_id}}/verify"] = [{"code": "000000"}]
     return bodies
 
 
@@ -253,7 +271,30 @@ def _populate(client: Any, operator: str, reviewer: str) -> dict[str, list[Any]]
             r = client.post(url, json=reason, headers=rev)
             assert r.status_code == 200, r.text
     known["filings"] = known["product-filings"]
+    known["subscriptions"], known["bindings"] = _push_records(client, op)
     return known
+
+
+def _push_records(client: Any, op: dict[str, str]) -> tuple[list[int], list[int]]:
+    """A bound phone, a binding waiting for its code, and subscriptions of every mode."""
+    bindings = []
+    for address in (FUZZ_PHONE, "13900000002"):
+        r = client.post(
+            f"{API}/push/bindings", json={"channel": "sms", "address": address}, headers=op
+        )
+        assert r.status_code == 201, r.text
+        bindings.append(r.json()["id"])
+    texts = client.get(f"{API}/push/outbox", params={"address": FUZZ_PHONE}, headers=op).json()
+    code = re.search(r"\d{6}", texts["items"][0]["text"]).group()
+    r = client.post(f"{API}/push/bindings/{bindings[0]}/verify", json={"code": code}, headers=op)
+    assert r.json()["status"] == "bound", r.text
+    subscriptions = []
+    for body in _valid_bodies()["POST", f"{API}/push/subscriptions"][-4:]:  # the fuzz adds more
+        r = client.post(f"{API}/push/subscriptions", json=body, headers=op)
+        assert r.status_code in (201, 422), r.text  # the document may not exist
+        if r.status_code == 201:
+            subscriptions.append(r.json()["id"])
+    return subscriptions, bindings
 
 
 def _current_version(app: Any, headers: dict[str, str], case: schemathesis.Case) -> str:

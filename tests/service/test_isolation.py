@@ -93,6 +93,8 @@ def body_for(schema: str | None, path: str) -> Any:
         return {"reason": "isolation probe"}
     if schema == "ProductFilingInput":
         return filing_body()
+    if schema == "VerificationCode":
+        return {"code": "123456"}
     for kind, make in BASE_KINDS.items():
         if f"/{kind}" in path:
             return make("PROBE1", "PROBE NAME")
@@ -185,6 +187,19 @@ def world(api) -> dict[str, Any]:
     assert filings
     for name in ("product-filings", "filings"):  # however a product-filing API names them
         hx_ids[name] = filings
+
+    # status push: a subscription of each company and a phone binding of hx, made last (they
+    # hear of later changes only); then the dispatcher has read the feed to its end and the
+    # store stays still while the probes run
+    hook = {"mode": "enterprise", "channel": "webhook", "webhook_url": "http://127.0.0.1:9/h"}
+    for client, ids in ((hx, hx_ids), (ln, ln_ids)):
+        r = client.post(f"{V1}/push/subscriptions", json=hook)
+        assert r.status_code == 201, r.text
+        ids["subscriptions"] = [(r.json()["id"], 1)] if client is hx else {r.json()["id"]}
+    r = hx.post(f"{V1}/push/bindings", json={"channel": "sms", "address": "13800138000"})
+    assert r.status_code == 201, r.text
+    hx_ids["bindings"] = [(r.json()["id"], 1)]
+    assert api.client.app.state.push.wait_caught_up(), "the push dispatcher did not catch up"
 
     for text in (json.dumps(c, ensure_ascii=False) for c in certs.values()):
         assert leaks(text), "every hx certificate must carry a marker"
