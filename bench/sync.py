@@ -35,8 +35,8 @@ import requests
 
 from coo_lab import samples
 from coo_lab.client import Client
+from coo_lab.mirror import reading, sync
 from coo_lab.server.demo import build_demo
-from coo_lab.sync import reading, sync
 
 TARGET_CERTS = 20_000  # certificates per second, with their goods lines
 USER, PASSWORD = "haixing_operator", "demo-haixing_operator"

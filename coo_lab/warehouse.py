@@ -5,7 +5,7 @@
     warehouse.fta_usage("data/coo.duckdb", exporter="311120218")
 
 The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …). Every
-function takes ``path`` (opened read-only with ``coo_lab.sync.reading``, which waits out a
+function takes ``path`` (opened read-only with ``coo_lab.mirror.reading``, which waits out a
 running sync) or an open ``duckdb`` connection, and returns a pandas DataFrame. Amounts are
 US dollars as floats (DOUBLE), hours are floats.
 
@@ -42,7 +42,7 @@ import duckdb
 import pandas as pd
 
 from coo_lab.domain.agreements import agreements
-from coo_lab.sync import DEFAULT_PATH, reading
+from coo_lab.mirror import DEFAULT_PATH, reading
 
 Source = str | Path | duckdb.DuckDBPyConnection
 
