@@ -205,6 +205,8 @@ def test_fta_usage_and_missed_preference(store: Store) -> None:
     for row in listing.itertuples():
         assert set(row.agreements.split(",")) == covering[row.destination]
     assert warehouse.missed_preference(store.duckdb, agreement="K").empty
+    top = warehouse.missed_preference(store.duckdb, limit=3)
+    assert list(top.id) == list(listing.id[:3]) and len(top) == 3
 
 
 def _bucket(days: int) -> str:
