@@ -210,28 +210,35 @@ print("done", flush=True)
 
 CHILD_READER = """
 import json, sys, time
+from datetime import date
 from pathlib import Path
+from coo_lab import warehouse
 from coo_lab.mirror import reading
 path, stop = Path(sys.argv[1]), Path(sys.argv[2])
-errors, counts, reads = [], [], 0
+errors, counts, reads, analyses = [], [], 0, 0
 while not path.exists():
     time.sleep(0.005)
 while not stop.exists():
     try:
-        with reading(path, timeout=30) as con:
+        with reading(path, timeout=30) as con:  # one committed state for all of these
             n = con.execute("SELECT count(*) FROM certificates").fetchall()[0][0]
             r = con.execute("SELECT count(*) FROM receipts").fetchall()[0][0]
-            con.execute(
-                "SELECT c.status, count(*), sum(g.fob_usd) FROM certificates c "
-                "JOIN goods_lines g ON g.certificate_id = c.id GROUP BY ALL"
-            ).fetchall()
-            con.execute("SELECT max(cursor) FROM sync_state").fetchall()
+            fob = warehouse.fob_by(con, by="agreement")
+            assert fob.certificates.sum() <= n
+            warehouse.approval_times(con)
+            warehouse.return_reasons(con)
+            warehouse.fta_usage(con)
+            warehouse.missed_preference(con, limit=10)
+            backlog = warehouse.backlog(con, as_of=date(2026, 11, 1))
+            assert backlog.certificates.sum() <= n
             counts.append((n, r))
-            reads += 1
+        warehouse.fob_by(path, by="month")  # a call by path opens (and waits) on its own
+        reads += 1
+        analyses += 7
     except Exception as exc:
         errors.append(repr(exc))
     time.sleep(0.002)
-print(json.dumps({"errors": errors, "counts": counts, "reads": reads}))
+print(json.dumps({"errors": errors, "counts": counts, "reads": reads, "analyses": analyses}))
 """
 
 
@@ -325,7 +332,7 @@ def sync_cursor(path: Path) -> int:
         return con.execute("SELECT cursor FROM sync_state").fetchall()[0][0]
 
 
-def test_a_reader_process_queries_while_a_sync_runs(demo, tmp_path: Path) -> None:
+def test_a_reader_process_runs_the_analyses_while_a_sync_runs(demo, tmp_path: Path) -> None:
     path, stop = tmp_path / "coo.duckdb", tmp_path / "stop"
     reader = _child(CHILD_READER, path, stop, stdout=subprocess.PIPE, text=True)
     writer = _child(CHILD_SYNC, demo.url, path, 20, 0, stdout=subprocess.PIPE, text=True)
@@ -337,6 +344,7 @@ def test_a_reader_process_queries_while_a_sync_runs(demo, tmp_path: Path) -> Non
     assert report["errors"] == []
     counts = [tuple(c) for c in report["counts"]]
     assert len(counts) >= 5, "the reader never got in while the sync ran"
+    assert report["analyses"] == 7 * report["reads"]  # every warehouse analysis, every round
     for column in zip(*counts, strict=True):  # it grew and never shrank
         assert list(column) == sorted(column)
     assert len(set(counts)) > 2
