@@ -216,8 +216,8 @@ def _drop(table: str, column: str, entity: str) -> str:
     return f"DELETE FROM {table} WHERE {column} IN (SELECT entity_id {_latest(entity, live=False)})"
 
 
-# The statements that apply a batch, per entity (the temp table ``batch``: the last change
-# per entity/id); an entity absent from the batch costs nothing.
+# The statements that apply a batch, per entity (the temp view ``batch``: the last change
+# per entity/id of the group); an entity absent from the batch costs nothing.
 APPLY: dict[str, list[str]] = {
     # certificates and their goods lines; a deleted draft takes its receipts with it
     "certificate": [
