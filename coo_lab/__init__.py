@@ -57,8 +57,9 @@ _EXPORTS: dict[str, str] = {
     "Product": "coo_lab.domain.origin",
     "assess": "coo_lab.domain.origin",
     "best_agreements": "coo_lab.domain.origin",
-    # the service's client
+    # the service's client, and the DuckDB mirror of its change feed
     "Client": "coo_lab.client",
+    "sync": "coo_lab.mirror",
     # errors
     "Conflict": "coo_lab.errors",
     "CooLabError": "coo_lab.errors",
@@ -131,3 +132,4 @@ if TYPE_CHECKING:  # let type checkers and IDEs see the lazy names
         ServiceUnavailable,
         ValidationFailed,
     )
+    from coo_lab.mirror import sync

@@ -181,7 +181,7 @@ def cmd_origin(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from coo_lab.client import Client
-    from coo_lab.sync import sync
+    from coo_lab.mirror import sync
 
     if not args.username:
         print("error: --username (or env COO_LAB_USERNAME) is required", file=sys.stderr)

@@ -5,7 +5,7 @@
     warehouse.fta_usage("data/coo.duckdb", exporter="311120218")
 
 The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …). Every
-function takes ``path`` (opened read-only with ``coo_lab.sync.reading``, which waits out a
+function takes ``path`` (opened read-only with ``coo_lab.mirror.reading``, which waits out a
 running sync) or an open ``duckdb`` connection, and returns a pandas DataFrame. Amounts are
 US dollars as floats (DOUBLE), hours are floats.
 
@@ -42,7 +42,7 @@ import duckdb
 import pandas as pd
 
 from coo_lab.domain.agreements import agreements
-from coo_lab.sync import DEFAULT_PATH, reading
+from coo_lab.mirror import DEFAULT_PATH, reading
 
 Source = str | Path | duckdb.DuckDBPyConnection
 
@@ -369,14 +369,16 @@ def missed_preference(
     agreement: str | None = None,
     destination: str | None = None,
     exporter: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The approved/printed general COs ("C") to a partner country of a preferential
     agreement: a preference possibly missed.
 
     Columns: ``id``, ``certificate_number``, ``invoice_number``, ``exporter`` (enterprise
     code), ``exporter_name``, ``destination``, ``approved_on`` (China date), ``fob_usd``,
-    ``agreements`` (the codes covering the destination, comma-separated). Largest FOB first.
-    ``agreement`` filters on the certificate type, so anything but "C" gives no rows.
+    ``agreements`` (the codes covering the destination, comma-separated). Largest FOB first;
+    ``limit``: only the first so many (a national year holds millions). ``agreement``
+    filters on the certificate type, so anything but "C" gives no rows.
     """
     where, params = _certificate_filters(
         date_expr=_local_date("c.approved_at"),
@@ -399,7 +401,10 @@ def missed_preference(
         FROM certificates c JOIN partners p ON p.partner = c.destination_country
         {_where(where)}
         ORDER BY c.fob_usd DESC, c.id
+        {"" if limit is None else "LIMIT ?"}
     """
+    if limit is not None:
+        params.append(int(limit))
     with _connection(path) as con:
         return _frame(con, sql, params)
 

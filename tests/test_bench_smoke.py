@@ -15,7 +15,17 @@ BENCH = Path(__file__).parent.parent / "bench"
 
 
 @pytest.mark.parametrize(
-    "script", ["rules.py", "import_time.py", "service.py", "bulk.py", "print.py", "push.py"]
+    "script",
+    [
+        "rules.py",
+        "import_time.py",
+        "service.py",
+        "bulk.py",
+        "print.py",
+        "push.py",
+        "sync.py",
+        "warehouse.py",
+    ],
 )
 def test_bench_runs(script: str) -> None:
     done = subprocess.run(

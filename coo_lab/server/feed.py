@@ -4,18 +4,26 @@ Sync, receipts and status push all read the feed. A change carries the whole doc
 was after the write (``None`` for a delete), so a reader needs nothing else to mirror it. The
 sequence is assigned inside the writing transaction; writers are serialised (BEGIN
 IMMEDIATE), so sequence order is commit order and a reader never skips a change.
+
+Serving a page costs next to nothing per change: the documents are stored as JSON text, so
+``page_after`` lets SQLite write each change's envelope and hands out the stored bytes as
+they are — nothing is parsed, validated or encoded again (``changes_after`` is the parsed
+form, for code that needs the documents as Python values). ``FeedPage`` renders the same
+changes as the JSON answer or as NDJSON (one change per line), which DuckDB reads in bulk.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from coo_lab.server.auth import Principal
 from coo_lab.server.clock import iso, now
 from coo_lab.server.db import Transaction
 
-MAX_PAGE = 1000
+MAX_PAGE = 10_000
+"""The most changes one page may hold (``limit``); the JSON answer and NDJSON alike."""
 
 
 def dumps(data: Any) -> str:
@@ -76,18 +84,23 @@ def authority_sees(entity: str, data: dict[str, Any] | None) -> bool:
     return data.get("status", data.get("to_status")) not in (None, "draft")
 
 
-def changes_after(tx: Transaction, user: Principal, after: int, limit: int) -> list[dict[str, Any]]:
-    """The changes visible to a user after a sequence number, in sequence order.
+def _visible(user: Principal) -> tuple[str, Any]:
+    """The WHERE clause (and its parameter) of the changes a user may read.
 
     Enterprise users see all of their company's changes; reviewers see what the enterprises
     registered with their office declared (``authority_sees``), never drafts or base data.
     """
-    limit = max(1, min(limit, MAX_PAGE + 1))  # +1: the route asks one more to see if more
     if user.company_id is not None:
-        where, param = "company_id = ?", user.company_id
-    else:
-        where = "authority = 1 AND company_id IN (SELECT id FROM companies WHERE ccpit_code = ?)"
-        param = user.office_code
+        return "company_id = ?", user.company_id
+    where = "authority = 1 AND company_id IN (SELECT id FROM companies WHERE ccpit_code = ?)"
+    return where, user.office_code
+
+
+def changes_after(tx: Transaction, user: Principal, after: int, limit: int) -> list[dict[str, Any]]:
+    """The changes visible to a user after a sequence number, in sequence order (see
+    ``_visible``), with their documents parsed."""
+    limit = max(1, min(limit, MAX_PAGE + 1))  # +1: a caller may ask one more to see if more
+    where, param = _visible(user)
     rows = tx.all(
         f"SELECT seq, entity, entity_id, op, version, at, data FROM changes "
         f"WHERE seq > ? AND {where} ORDER BY seq LIMIT ?",
@@ -96,6 +109,53 @@ def changes_after(tx: Transaction, user: Principal, after: int, limit: int) -> l
     for row in rows:
         row["data"] = json.loads(row["data"]) if row["data"] is not None else None
     return rows
+
+
+# The envelope of a change as JSON text up to its document: SQLite writes it, the stored
+# document (already JSON) follows as it is. Both come as bytes, so no text is decoded.
+_ENVELOPE = (
+    """CAST('{"seq":' || seq || ',"entity":' || json_quote(entity) || ',"entity_id":' """
+    """|| entity_id || ',"op":' || json_quote(op) || ',"version":' || version || """
+    """',"at":' || json_quote(at) || ',"data":' AS BLOB)"""
+)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of the feed with each change already JSON (UTF-8 bytes, an object each)."""
+
+    changes: list[bytes]
+    next_after: int
+    has_more: bool
+
+    def json(self) -> bytes:
+        """The page as the API's JSON answer (``ChangePage``)."""
+        return b'{"changes":[%b],"next_after":%d,"has_more":%b}' % (
+            b",".join(self.changes),
+            self.next_after,
+            b"true" if self.has_more else b"false",
+        )
+
+    def ndjson(self) -> bytes:
+        """The changes as NDJSON: one object per line, each ending with a newline."""
+        return b"".join(change + b"\n" for change in self.changes)
+
+
+def page_after(tx: Transaction, user: Principal, after: int, limit: int) -> FeedPage:
+    """Up to ``limit`` changes visible to a user after ``after``, encoded (see the module doc)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    where, param = _visible(user)
+    cursor = tx.execute(
+        f"SELECT seq, {_ENVELOPE}, CAST(data AS BLOB) FROM changes "
+        f"WHERE seq > ? AND {where} ORDER BY seq LIMIT ?",
+        (after, param, limit + 1),
+    )
+    cursor.row_factory = None  # plain tuples: a quarter of the cost for a large page
+    rows = cursor.fetchall()
+    has_more = len(rows) > limit
+    del rows[limit:]
+    changes = [envelope + (data or b"null") + b"}" for _seq, envelope, data in rows]
+    return FeedPage(changes, rows[-1][0] if rows else after, has_more)
 
 
 def last_seq(tx: Transaction) -> int:

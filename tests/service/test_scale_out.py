@@ -27,7 +27,7 @@ from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.server.live import free_port
-from coo_lab.sync import sync
+from coo_lab.mirror import sync
 
 from . import store
 from .conftest import STORES

@@ -1,5 +1,6 @@
-"""coo_lab.sync against the real service: the DuckDB mirror equals the service after each
-kind of change, survives SIGKILL at random moments, and lets readers in while it runs."""
+"""coo_lab.sync (coo_lab.mirror) against the real service: the DuckDB mirror equals the
+service after each kind of change, survives SIGKILL at random moments, and lets readers in
+while it runs."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ import pytest
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.errors import CooLabError
+from coo_lab.mirror import SCHEMA_VERSION, connect_readonly, reading, sync
 from coo_lab.server.live import LiveServer
-from coo_lab.sync import SCHEMA_VERSION, connect_readonly, reading, sync
 
 TODAY = date(2026, 11, 1)
 TABLES = (
@@ -198,40 +199,46 @@ def test_a_file_mirrors_one_source(live, op: Client, tmp_path: Path) -> None:
 
 CHILD_SYNC = """
 import sys
-from coo_lab.client import Client
-from coo_lab.sync import sync
-url, path, page_size, per_open = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-client = Client(url, username="haixing_operator", password="demo-haixing_operator")
+import coo_lab
+url, path, page_size, hold = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+client = coo_lab.Client(url, username="haixing_operator", password="demo-haixing_operator")
 print("started", flush=True)
-sync(client, path, progress=False, page_size=page_size, pages_per_open=per_open,
-     pages_per_commit=1, reader_pause=0.02)
+coo_lab.sync(client, path, progress=False, page_size=page_size, pages_per_commit=1, hold=hold,
+             reader_pause=0.02)
 print("done", flush=True)
 """
 
 CHILD_READER = """
 import json, sys, time
+from datetime import date
 from pathlib import Path
-from coo_lab.sync import reading
+from coo_lab import warehouse
+from coo_lab.mirror import reading
 path, stop = Path(sys.argv[1]), Path(sys.argv[2])
-errors, counts, reads = [], [], 0
+errors, counts, reads, analyses = [], [], 0, 0
 while not path.exists():
     time.sleep(0.005)
 while not stop.exists():
     try:
-        with reading(path, timeout=30) as con:
+        with reading(path, timeout=30) as con:  # one committed state for all of these
             n = con.execute("SELECT count(*) FROM certificates").fetchall()[0][0]
             r = con.execute("SELECT count(*) FROM receipts").fetchall()[0][0]
-            con.execute(
-                "SELECT c.status, count(*), sum(g.fob_usd) FROM certificates c "
-                "JOIN goods_lines g ON g.certificate_id = c.id GROUP BY ALL"
-            ).fetchall()
-            con.execute("SELECT max(cursor) FROM sync_state").fetchall()
+            fob = warehouse.fob_by(con, by="agreement")
+            assert fob.certificates.sum() <= n
+            warehouse.approval_times(con)
+            warehouse.return_reasons(con)
+            warehouse.fta_usage(con)
+            warehouse.missed_preference(con, limit=10)
+            backlog = warehouse.backlog(con, as_of=date(2026, 11, 1))
+            assert backlog.certificates.sum() <= n
             counts.append((n, r))
-            reads += 1
+        warehouse.fob_by(path, by="month")  # a call by path opens (and waits) on its own
+        reads += 1
+        analyses += 7
     except Exception as exc:
         errors.append(repr(exc))
     time.sleep(0.002)
-print(json.dumps({"errors": errors, "counts": counts, "reads": reads}))
+print(json.dumps({"errors": errors, "counts": counts, "reads": reads, "analyses": analyses}))
 """
 
 
@@ -270,11 +277,14 @@ def test_resume_after_kills_at_random_moments(demo, tmp_path: Path) -> None:
     reference = tmp_path / "reference.duckdb"
     sync(op, reference, progress=False)
     assert_mirrors(op, reference)
+    with reading(reference) as con:
+        for table, key in KEYS.items():
+            assert _repeated(con, table, key) == [], table
     rng = random.Random(2026)
     mid_sync = 0
     for i in range(20):
         path = tmp_path / f"killed{i}.duckdb"
-        child = _child(CHILD_SYNC, demo.url, path, 20, 3, stdout=subprocess.PIPE, text=True)
+        child = _child(CHILD_SYNC, demo.url, path, 20, 0.05, stdout=subprocess.PIPE, text=True)
         assert child.stdout.readline().strip() == "started"
         if i % 4 == 0:  # every fourth kill waits for a first commit: mid-sync for sure
             _wait_for_a_commit(path)
@@ -293,8 +303,17 @@ def test_resume_after_kills_at_random_moments(demo, tmp_path: Path) -> None:
         con.execute(f"ATTACH '{path}' AS got (READ_ONLY)")
         for table in TABLES:  # 0 lost, 0 duplicated: equal to an uninterrupted sync
             assert _table(con, "got", table) == _table(con, "ref", table), (i, table)
+        for table, key in KEYS.items():  # the bulk tables have no key index: check them
+            assert _repeated(con, f"got.{table}", key) == [], (i, table)
         con.close()
     assert mid_sync >= 4, f"only {mid_sync} of 20 kills landed mid-sync"
+
+
+KEYS = {"certificates": "id", "goods_lines": "certificate_id, line_no", "receipts": "id"}
+
+
+def _repeated(con: duckdb.DuckDBPyConnection, table: str, key: str) -> list[tuple]:
+    return con.execute(f"SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1").fetchall()
 
 
 def _wait_for_a_commit(path: Path, timeout: float = 60.0) -> None:
@@ -313,10 +332,10 @@ def sync_cursor(path: Path) -> int:
         return con.execute("SELECT cursor FROM sync_state").fetchall()[0][0]
 
 
-def test_a_reader_process_queries_while_a_sync_runs(demo, tmp_path: Path) -> None:
+def test_a_reader_process_runs_the_analyses_while_a_sync_runs(demo, tmp_path: Path) -> None:
     path, stop = tmp_path / "coo.duckdb", tmp_path / "stop"
     reader = _child(CHILD_READER, path, stop, stdout=subprocess.PIPE, text=True)
-    writer = _child(CHILD_SYNC, demo.url, path, 20, 2, stdout=subprocess.PIPE, text=True)
+    writer = _child(CHILD_SYNC, demo.url, path, 20, 0, stdout=subprocess.PIPE, text=True)
     out, _ = writer.communicate(timeout=60)
     assert writer.returncode == 0 and out.split() == ["started", "done"]
     time.sleep(0.1)
@@ -325,6 +344,7 @@ def test_a_reader_process_queries_while_a_sync_runs(demo, tmp_path: Path) -> Non
     assert report["errors"] == []
     counts = [tuple(c) for c in report["counts"]]
     assert len(counts) >= 5, "the reader never got in while the sync ran"
+    assert report["analyses"] == 7 * report["reads"]  # every warehouse analysis, every round
     for column in zip(*counts, strict=True):  # it grew and never shrank
         assert list(column) == sorted(column)
     assert len(set(counts)) > 2

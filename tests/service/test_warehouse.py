@@ -17,12 +17,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import coo_lab
 from coo_lab import warehouse
 from coo_lab.client import Client
 from coo_lab.domain.agreements import agreements
 from coo_lab.server.demo import build_demo
 from coo_lab.server.live import LiveServer
-from coo_lab.sync import sync
 
 TODAY = date(2026, 11, 1)
 ENTERPRISE = "311120218"  # haixing, the enterprise of the login that syncs
@@ -53,7 +53,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     path = folder / "coo.duckdb"
     with LiveServer(sqlite_path) as server:
         client = Client(server.url, username="haixing_operator", password="demo-haixing_operator")
-        sync(client, path, progress=False)
+        coo_lab.sync(client, path, progress=False)
     with closing(sqlite3.connect(sqlite_path)) as conn:
         docs = [json.loads(doc) for (doc,) in conn.execute("SELECT doc FROM certificates")]
         certs = [d for d in docs if d["enterprise_code"] == ENTERPRISE]
@@ -205,6 +205,8 @@ def test_fta_usage_and_missed_preference(store: Store) -> None:
     for row in listing.itertuples():
         assert set(row.agreements.split(",")) == covering[row.destination]
     assert warehouse.missed_preference(store.duckdb, agreement="K").empty
+    top = warehouse.missed_preference(store.duckdb, limit=3)
+    assert list(top.id) == list(listing.id[:3]) and len(top) == 3
 
 
 def _bucket(days: int) -> str:

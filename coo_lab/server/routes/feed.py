@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from coo_lab.server.deps import DB, EnterpriseScope, User
-from coo_lab.server.feed import MAX_PAGE, changes_after
+from coo_lab.server.feed import MAX_PAGE, page_after
 from coo_lab.server.receipts import list_receipts
 from coo_lab.server.routes.common import PageNo, PageSize, page_of
 from coo_lab.server.schemas import ChangePage, Page, ReceiptOut
 
 router = APIRouter(prefix="/api/v1")
+
+NDJSON = "application/x-ndjson"
+_PAGING_HEADERS = {
+    "X-Next-After": {
+        "description": "the cursor to ask after next (as next_after in the JSON answer)",
+        "schema": {"type": "integer"},
+    },
+    "X-Has-More": {
+        "description": "true when more changes follow at once (as has_more)",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    },
+}
 
 
 @router.get("/receipts", response_model=Page[ReceiptOut], tags=["receipts"])
@@ -31,16 +44,54 @@ def receipts(
     return page_of(items, total, page, page_size)
 
 
-@router.get("/changes", response_model=ChangePage, tags=["sync"])
+def wants_ndjson(accept: str | None) -> bool:
+    """Whether an Accept header prefers NDJSON to JSON (quality values respected)."""
+    quality: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[media.lower()] = max(q, quality.get(media.lower(), 0.0))
+    ndjson = quality.get(NDJSON, 0.0)
+    return ndjson > 0 and ndjson >= quality.get("application/json", 0.0)
+
+
+@router.get(
+    "/changes",
+    response_model=ChangePage,
+    tags=["sync"],
+    responses={
+        200: {
+            "description": "the changes: JSON (a ChangePage), or NDJSON when asked for with "
+            f"`Accept: {NDJSON}` (one change object per line; the paging in the headers)",
+            "headers": _PAGING_HEADERS,
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+        }
+    },
+)
 def changes(
     user: User,
     db: DB,
+    request: Request,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
-) -> dict:
-    """Every change visible to the caller after sequence ``after``, in commit order."""
+) -> Response:
+    """Every change visible to the caller after sequence ``after``, in commit order.
+
+    Each change carries the whole document as it was after the write (``null`` for a
+    delete). With ``Accept: application/x-ndjson`` the same changes come one per line, for
+    bulk loaders (DuckDB's ``read_json``); ``X-Next-After`` and ``X-Has-More`` carry the
+    paging in both forms.
+    """
     with db.read() as tx:
-        rows = changes_after(tx, user, after, limit + 1)
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    return {"changes": rows, "next_after": rows[-1]["seq"] if rows else after, "has_more": has_more}
+        page = page_after(tx, user, after, limit)
+    headers = {"X-Next-After": str(page.next_after), "X-Has-More": str(page.has_more).lower()}
+    if wants_ndjson(request.headers.get("accept")):
+        return Response(page.ndjson(), media_type=NDJSON, headers=headers)
+    return Response(page.json(), media_type="application/json", headers=headers)
