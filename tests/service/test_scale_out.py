@@ -26,8 +26,8 @@ import requests
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.domain.certificate import NOT_BASIC_INFO
-from coo_lab.server.live import free_port
 from coo_lab.mirror import sync
+from coo_lab.server.live import free_port
 
 from . import store
 from .conftest import STORES
