@@ -1,0 +1,231 @@
+"""The declaration app: login first, then the deck's menu on the left and a page on the right.
+
+    app = DeclarationApp()          # service from COO_LAB_URL, else http://127.0.0.1:8700
+    app.widget                      # display this (a notebook cell, or Voilà)
+
+Pages are built the first time they are opened and kept until logout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from coo_lab.ui.accounts import Announcements, UserFilingForm
+from coo_lab.ui.basedata import BaseDataBook
+from coo_lab.ui.form import CertificateForm
+from coo_lab.ui.navigation import CERTIFICATE_PAGE, Navigator
+from coo_lab.ui.queries import CertificateQuery
+from coo_lab.ui.review import ReviewDesk
+from coo_lab.ui.session import Session
+from coo_lab.ui.widgets.basedata import BaseDataPage
+from coo_lab.ui.widgets.certificate import CertificatePage
+from coo_lab.ui.widgets.common import NoticeBar, Words, busy, esc, hidden
+from coo_lab.ui.widgets.query import QueryPage
+from coo_lab.ui.widgets.review import ReviewPage
+from coo_lab.ui.widgets.screens import (
+    AnnouncementsPage,
+    CreatePage,
+    UnavailablePage,
+    UserFilingPage,
+)
+
+BASE_PAGES = {
+    "exporters": "exporters",
+    "importers": "importers",
+    "producers": "producers",
+    "special_clauses": "special-clauses",
+}
+
+
+class LoginView(w.VBox):
+    def __init__(self, session: Session, words: Words) -> None:
+        super().__init__(layout=w.Layout(width="460px", padding="16px"))
+        self.session = session
+        self.username = w.Text(layout=w.Layout(width="300px"))
+        self.password = w.Password(layout=w.Layout(width="300px"))
+        words.label(self.username, "username")
+        words.label(self.password, "password")
+        self.button = words.button("login", style="primary", width="300px")
+        self.button.on_click(lambda b: busy(b, self.login, lambda: None))
+        self.children = [
+            words.label(w.HTML(), "app_title", "value"),
+            w.HTML(f"<small>{esc(session.url)}</small>"),
+            self.username,
+            self.password,
+            self.button,
+            NoticeBar(session, words),
+        ]
+
+    def login(self) -> bool:
+        ok = self.session.login(self.username.value, self.password.value)
+        if ok:
+            self.password.value = ""
+        return ok
+
+
+class DeclarationApp:
+    """The whole app; ``widget`` is what to display. Tests reach its models and pages."""
+
+    def __init__(self, url: str | None = None, *, session: Session | None = None) -> None:
+        self.session = session or Session(url)
+        self.words = Words(self.session)
+        self.nav = Navigator(self.session)
+        self.form: CertificateForm | None = None
+        self.pages: dict[str, w.Widget] = {}
+        self.models: dict[str, object] = {}
+        self.login_view = LoginView(self.session, self.words)
+        self.language = w.Button(layout=w.Layout(width="auto"))
+        self.words.label(self.language, "language")
+        self.language.on_click(lambda _b: self.session.toggle_language())
+        self.logout = self.words.button("logout")
+        self.logout.on_click(lambda _b: self.session.logout())
+        self.welcome = w.HTML()
+        self.menu = w.VBox(layout=w.Layout(width="210px"))
+        self.menu_buttons: dict[str, w.Button] = {}
+        self.page = w.VBox(layout=w.Layout(flex="1", padding="0 0 0 12px"))
+        self.header = w.HBox(
+            [self.words.label(w.HTML(), "app_title", "value"), self.welcome, self.language,
+             self.logout],
+            layout=w.Layout(justify_content="space-between", border_bottom="2px solid #2874a6"),
+        )  # fmt: skip
+        self.nav_notice = NoticeBar(self.nav, self.words)
+        self.main = w.VBox(
+            [self.header, self.nav_notice, w.HBox([self.menu, self.page])],
+        )
+        self.widget = w.VBox([self.login_view, self.main])
+        self.session.observe(self._on_session)
+        self.nav.observe(self._on_nav)
+        self._show_login()
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def go(self, key: str) -> bool:
+        return self.nav.go(key)
+
+    def open_new(self, cert_type: str) -> None:
+        """A new certificate of that type (the create page's buttons)."""
+        if self.nav.go(CERTIFICATE_PAGE):
+            self._form().new(cert_type)
+
+    def open_certificate(self, cert_id: int) -> None:
+        """A saved certificate (an invoice number clicked in a query)."""
+        if self.nav.go(CERTIFICATE_PAGE):
+            self._form().load(cert_id)
+
+    def page_of(self, key: str) -> w.Widget:
+        """The page (built on first use)."""
+        if key not in self.pages:
+            self.pages[key] = self._build(key)
+        return self.pages[key]
+
+    # --- building pages ---------------------------------------------------------------------
+
+    def _form(self) -> CertificateForm:
+        if self.form is None:
+            self.form = CertificateForm(self.session)
+        return self.form
+
+    def _build(self, key: str) -> w.Widget:
+        words, session = self.words, self.session
+        if not self.nav.available(key):
+            return UnavailablePage(words, f"menu_{key}")
+        builders: dict[str, Callable[[], w.Widget]] = {
+            "user_filing": lambda: UserFilingPage(self._model(key, UserFilingForm), words),
+            "create": lambda: CreatePage(words, self.open_new),
+            CERTIFICATE_PAGE: lambda: CertificatePage(self._form(), words),
+            "announcements": lambda: AnnouncementsPage(self._model(key, Announcements), words),
+            "review_queue": lambda: ReviewPage(self._model(key, ReviewDesk), words),
+        }
+        if key in ("preferential", "general", "void"):
+            query = CertificateQuery(session, key)
+            query.on_open = self.open_certificate
+            self.models[key] = query
+            return QueryPage(query, words)
+        if key in BASE_PAGES:
+            book = BaseDataBook(session, BASE_PAGES[key])
+            self.models[key] = book
+            return BaseDataPage(book, words)
+        if key in builders:
+            return builders[key]()
+        return UnavailablePage(words, f"menu_{key}")
+
+    def _model(self, key: str, cls: type) -> object:
+        if key not in self.models:
+            self.models[key] = cls(self.session)
+        return self.models[key]
+
+    def _on_open(self, key: str) -> None:
+        """What a page loads each time it is opened."""
+        model = self.models.get(key)
+        if isinstance(model, CertificateQuery):
+            model.refresh()
+        elif isinstance(model, BaseDataBook | Announcements):
+            model.load()
+        elif isinstance(model, ReviewDesk):
+            model.load(model.page)
+        elif isinstance(model, UserFilingForm):
+            model.load()
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _on_session(self, what: str) -> None:
+        if what == "login":
+            if self.session.logged_in:
+                self._show_main()
+            else:
+                self._show_login()
+        elif what == "language":
+            self._draw_menu()
+
+    def _on_nav(self, what: str) -> None:
+        if what == "page" and self.nav.page is not None:
+            page = self.page_of(self.nav.page)
+            self.page.children = [page]
+            self._on_open(self.nav.page)
+            self._draw_menu()
+
+    def _show_login(self) -> None:
+        self.pages.clear()
+        self.models.clear()
+        self.form = None
+        self.nav.page = None
+        self.page.children = []
+        hidden(self.login_view, False)
+        hidden(self.main, True)
+
+    def _show_main(self) -> None:
+        hidden(self.login_view, True)
+        hidden(self.main, False)
+        self.welcome.value = f"{esc(self.words('welcome'))}{esc(self.session.display_name)}"
+        self._draw_menu()
+        self.nav.go(self.nav.home())
+
+    def _draw_menu(self) -> None:
+        for button in self.menu_buttons.values():
+            button.close()
+        self.menu_buttons = {}
+        children = []
+        for entry in self.nav.menu():
+            head = self._menu_button(entry.key, bold=True)
+            children.append(head)
+            for child in entry.children:
+                children.append(self._menu_button(child, indent=True))
+        self.menu.children = children
+        if self.session.logged_in:
+            self.welcome.value = f"{esc(self.words('welcome'))}{esc(self.session.display_name)}"
+
+    def _menu_button(self, key: str, *, bold: bool = False, indent: bool = False) -> w.Button:
+        has_page = key not in ("certificates", "filings", "basedata", "review")
+        button = w.Button(
+            description=("   " if indent else "") + self.words(f"menu_{key}"),
+            layout=w.Layout(width="200px", margin="0 0 0 16px" if indent else "0"),
+            button_style="info" if key == self.nav.page else "",
+            style={"font_weight": "bold"} if bold else {},
+        )
+        if has_page:
+            button.on_click(lambda _b: self.nav.go(key))
+            button.disabled = not self.nav.may_open(key)
+        self.menu_buttons[key] = button
+        return button
