@@ -146,6 +146,7 @@ class BaseDataBook(Model):
         record = self._validate()
         if record is None:
             self.tell(Notice.of("error", "fix_fields"))
+            self.changed("editing")
             return False
         book = getattr(self.session.client, self.kind.replace("-", "_"))
 
