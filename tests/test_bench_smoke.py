@@ -14,7 +14,7 @@ import pytest
 BENCH = Path(__file__).parent.parent / "bench"
 
 
-@pytest.mark.parametrize("script", ["rules.py", "import_time.py", "service.py"])
+@pytest.mark.parametrize("script", ["rules.py", "import_time.py", "service.py", "ui.py"])
 def test_bench_runs(script: str) -> None:
     done = subprocess.run(
         [sys.executable, str(BENCH / script), "--quick"],

@@ -34,6 +34,9 @@ class UserFilingForm(Model):
             self.values[field] = state.get(field) or ""
         self.changed("all")
 
+    def reload(self) -> None:
+        self.load()
+
     def display(self, field: str) -> str:
         return self.values[field]
 
@@ -82,6 +85,9 @@ class Announcements(Model):
         ok = self.perform(go)
         self.changed("rows")
         return ok
+
+    def reload(self) -> None:
+        self.load()
 
     def open(self, announcement_id: int) -> None:
         self.opened = next((r for r in self.rows if r["id"] == announcement_id), None)

@@ -91,6 +91,9 @@ class BaseDataBook(Model):
         self.changed("rows")
         return ok
 
+    def reload(self) -> None:
+        self.load()
+
     def tick(self, record_id: int, on: bool = True) -> None:
         (self.ticked.add if on else self.ticked.discard)(record_id)
         self.changed("ticks")

@@ -108,6 +108,10 @@ class CertificateQuery(Model):
         self.changed("rows")
         return ok
 
+    def reload(self) -> None:
+        """Shown again: the same page, fresh."""
+        self.refresh()
+
     def next_page(self) -> bool:
         return self.run(min(self.page + 1, self.pages))
 

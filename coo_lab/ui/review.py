@@ -40,6 +40,9 @@ class ReviewDesk(Model):
         self.changed("rows")
         return ok
 
+    def reload(self) -> None:
+        self.load(self.page)
+
     def open(self, cert_id: int) -> bool:
         """The certificate with the findings stored at submission and the rules run now."""
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coo_lab.client import Client
 from coo_lab.ui.i18n import Language
 from coo_lab.ui.state import Model, Notice, error_notice
+
+if TYPE_CHECKING:
+    from coo_lab.client import Client
 
 DEFAULT_URL = "http://127.0.0.1:8700"
 
@@ -35,7 +37,9 @@ def service_url(url: str | None = None) -> str:
 
 
 class Session(Model):
-    def __init__(self, url: str | None = None, *, connect: Callable[..., Client] = Client) -> None:
+    def __init__(
+        self, url: str | None = None, *, connect: Callable[..., Client] | None = None
+    ) -> None:
         super().__init__()
         self.url = service_url(url)
         self._connect = connect
@@ -47,6 +51,10 @@ class Session(Model):
     # --- login -------------------------------------------------------------------------
 
     def login(self, username: str, password: str) -> bool:
+        if self._connect is None:  # the client (requests, the domain models) loads at login,
+            from coo_lab.client import Client  # so the login screen appears without it
+
+            self._connect = Client
         try:
             client = self._connect(self.url, username=username.strip(), password=password)
             me = client.me()

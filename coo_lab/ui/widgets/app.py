@@ -3,34 +3,56 @@
     app = DeclarationApp()          # service from COO_LAB_URL, else http://127.0.0.1:8700
     app.widget                      # display this (a notebook cell, or Voilà)
 
-Pages are built the first time they are opened and kept until logout.
+Pages are built the first time they are opened and kept until logout. Their modules (and
+with them the client, the domain models and the rules) load at that moment too, so the
+login screen appears as soon as ipywidgets is there.
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from coo_lab.ui.accounts import Announcements, UserFilingForm
-from coo_lab.ui.basedata import BaseDataBook
-from coo_lab.ui.form import CertificateForm
 from coo_lab.ui.navigation import CERTIFICATE_PAGE, Navigator
-from coo_lab.ui.queries import CertificateQuery
-from coo_lab.ui.review import ReviewDesk
 from coo_lab.ui.session import Session
-from coo_lab.ui.widgets.basedata import BaseDataPage
-from coo_lab.ui.widgets.certificate import CertificatePage
 from coo_lab.ui.widgets.common import NoticeBar, Words, busy, esc, hidden
-from coo_lab.ui.widgets.query import QueryPage
-from coo_lab.ui.widgets.review import ReviewPage
-from coo_lab.ui.widgets.screens import (
-    AnnouncementsPage,
-    CreatePage,
-    UnavailablePage,
-    UserFilingPage,
+
+if TYPE_CHECKING:
+    from coo_lab.ui.form import CertificateForm
+
+PRELOAD = (
+    "coo_lab.client",
+    "coo_lab.ui.form",
+    "coo_lab.ui.queries",
+    "coo_lab.ui.widgets.certificate",
+    "coo_lab.ui.widgets.query",
+    "coo_lab.ui.widgets.screens",
 )
 
+
+def preload(done: threading.Event) -> None:
+    """Import what the pages need while the login screen waits for a password.
+
+    Runs on a background thread: Python's import locks make a page that needs a module
+    meanwhile simply wait for it. A failure here changes nothing — the page's own import
+    raises it again where the app shows it as a message."""
+    try:
+        for name in PRELOAD:
+            importlib.import_module(name)
+        from coo_lab.ui import lookups
+
+        lookups.country_options()
+    except Exception:  # reported by the page's own import, where it is shown
+        pass
+    finally:
+        done.set()
+
+
+GROUPS = frozenset({"certificates", "filings", "basedata", "review"})  # headings, no page
 BASE_PAGES = {
     "exporters": "exporters",
     "importers": "importers",
@@ -98,6 +120,8 @@ class DeclarationApp:
         self.session.observe(self._on_session)
         self.nav.observe(self._on_nav)
         self._show_login()
+        self.preloaded = threading.Event()
+        threading.Thread(target=preload, args=(self.preloaded,), daemon=True).start()
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -123,11 +147,28 @@ class DeclarationApp:
     # --- building pages ---------------------------------------------------------------------
 
     def _form(self) -> CertificateForm:
+        from coo_lab.ui.form import CertificateForm
+
         if self.form is None:
             self.form = CertificateForm(self.session)
         return self.form
 
     def _build(self, key: str) -> w.Widget:
+        from coo_lab.ui.accounts import Announcements, UserFilingForm
+        from coo_lab.ui.basedata import BaseDataBook
+        from coo_lab.ui.queries import CertificateQuery
+        from coo_lab.ui.review import ReviewDesk
+        from coo_lab.ui.widgets.basedata import BaseDataPage
+        from coo_lab.ui.widgets.certificate import CertificatePage
+        from coo_lab.ui.widgets.query import QueryPage
+        from coo_lab.ui.widgets.review import ReviewPage
+        from coo_lab.ui.widgets.screens import (
+            AnnouncementsPage,
+            CreatePage,
+            UnavailablePage,
+            UserFilingPage,
+        )
+
         words, session = self.words, self.session
         if not self.nav.available(key):
             return UnavailablePage(words, f"menu_{key}")
@@ -157,16 +198,10 @@ class DeclarationApp:
         return self.models[key]
 
     def _on_open(self, key: str) -> None:
-        """What a page loads each time it is opened."""
+        """What a page loads each time it is opened (the queries, lists and queue anew)."""
         model = self.models.get(key)
-        if isinstance(model, CertificateQuery):
-            model.refresh()
-        elif isinstance(model, BaseDataBook | Announcements):
-            model.load()
-        elif isinstance(model, ReviewDesk):
-            model.load(model.page)
-        elif isinstance(model, UserFilingForm):
-            model.load()
+        if model is not None:
+            model.reload()
 
     # --- drawing ----------------------------------------------------------------------------
 
@@ -177,14 +212,14 @@ class DeclarationApp:
             else:
                 self._show_login()
         elif what == "language":
-            self._draw_menu()
+            self._mark_menu()
 
     def _on_nav(self, what: str) -> None:
         if what == "page" and self.nav.page is not None:
             page = self.page_of(self.nav.page)
             self.page.children = [page]
             self._on_open(self.nav.page)
-            self._draw_menu()
+            self._mark_menu()
 
     def _show_login(self) -> None:
         self.pages.clear()
@@ -198,34 +233,42 @@ class DeclarationApp:
     def _show_main(self) -> None:
         hidden(self.login_view, True)
         hidden(self.main, False)
-        self.welcome.value = f"{esc(self.words('welcome'))}{esc(self.session.display_name)}"
-        self._draw_menu()
+        self._build_menu()
         self.nav.go(self.nav.home())
 
-    def _draw_menu(self) -> None:
+    def _build_menu(self) -> None:
+        """The menu for this user's role (built at login; navigation only marks it)."""
         for button in self.menu_buttons.values():
             button.close()
         self.menu_buttons = {}
         children = []
         for entry in self.nav.menu():
-            head = self._menu_button(entry.key, bold=True)
-            children.append(head)
-            for child in entry.children:
-                children.append(self._menu_button(child, indent=True))
+            children.append(self._menu_button(entry.key, bold=True))
+            children += [self._menu_button(child, indent=True) for child in entry.children]
         self.menu.children = children
+        self._mark_menu()
+
+    def _mark_menu(self) -> None:
+        """Labels in the current language, the open page highlighted, closed ones disabled."""
+        for key, button in self.menu_buttons.items():
+            indent = "   " if key in self._children else ""
+            button.description = indent + self.words(f"menu_{key}")
+            button.button_style = "info" if key == self.nav.page else ""
+            if key not in GROUPS:
+                button.disabled = not self.nav.may_open(key)
         if self.session.logged_in:
             self.welcome.value = f"{esc(self.words('welcome'))}{esc(self.session.display_name)}"
 
+    @property
+    def _children(self) -> set[str]:
+        return {child for entry in self.nav.menu() for child in entry.children}
+
     def _menu_button(self, key: str, *, bold: bool = False, indent: bool = False) -> w.Button:
-        has_page = key not in ("certificates", "filings", "basedata", "review")
         button = w.Button(
-            description=("   " if indent else "") + self.words(f"menu_{key}"),
             layout=w.Layout(width="200px", margin="0 0 0 16px" if indent else "0"),
-            button_style="info" if key == self.nav.page else "",
             style={"font_weight": "bold"} if bold else {},
         )
-        if has_page:
+        if key not in GROUPS:
             button.on_click(lambda _b: self.nav.go(key))
-            button.disabled = not self.nav.may_open(key)
         self.menu_buttons[key] = button
         return button

@@ -16,6 +16,7 @@ from coo_lab.ui.widgets.common import (
     Words,
     busy,
     dropdown,
+    grid,
     hidden,
     text_input,
 )
@@ -78,37 +79,30 @@ class BaseDataPage(w.VBox):
         words.bind(lambda _l: self.refresh())
 
     def _fields(self) -> list[w.Widget]:
-        rows = []
+        """The form's fields: the deck's label (the code's name differs per kind) and hint."""
+        cells = []
         for name in self.book.fields:
             if name == "country":
-                widget = dropdown(lookups.country_options(), "300px")
+                widget = dropdown(lookups.country_options(), "460px")
                 binding = Binding(
                     self.book, name, widget, self.words, to_widget=lambda v: v or None
                 )
             else:
-                widget = text_input(area=name in TEXT_AREAS, width="300px")
+                widget = text_input(area=name in TEXT_AREAS, width="460px")
                 binding = Binding(self.book, name, widget, self.words)
+            widget.style.description_width = "130px"
+            self.words.bind(lambda lang, w_=widget, n=name: self._describe(w_, n, lang))
             self.bindings[name] = binding
-            label = w.HTML(layout=w.Layout(width="130px"))
-            self.words.bind(
-                lambda lang, label=label, name=name: setattr(
-                    label, "value", self._label(name, lang)
-                )
-            )
-            hint = w.HTML()
-            if name in HINTS:
-                self.words.bind(
-                    lambda lang, hint=hint, name=name: setattr(
-                        hint, "value", f"<small>{pick(HINTS[name], lang)}</small>"
-                    )
-                )
-            rows.append(w.VBox([w.HBox([label, widget, hint]), binding.messages]))
-        return rows
+            cells.append(w.VBox([widget, binding.messages]))
+        return [grid(cells, width="480px")]
 
-    def _label(self, name: str, lang) -> str:
+    def _describe(self, widget: w.Widget, name: str, lang) -> None:
         if name == "code":
-            return pick(CODE_LABELS[self.book.kind], lang)
-        return pick(FIELD_LABELS.get(name, (name, name)), lang)
+            widget.description = pick(CODE_LABELS[self.book.kind], lang)
+        else:
+            widget.description = pick(FIELD_LABELS.get(name, (name, name)), lang)
+        if name in HINTS and hasattr(widget, "placeholder"):
+            widget.placeholder = pick(HINTS[name], lang)
 
     def _on_book(self, what: str) -> None:
         if what in self.bindings:

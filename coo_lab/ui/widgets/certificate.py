@@ -19,6 +19,7 @@ from coo_lab.ui.widgets.common import (
     date_input,
     dropdown,
     esc,
+    grid,
     labelled,
     messages_html,
     text_input,
@@ -56,8 +57,9 @@ class CertificatePage(w.VBox):
         self.notice = NoticeBar(form, words)
         self.pdf_note = w.HTML()
         self.pdf_view = w.HTML()
-        self.goods_tab = GoodsTab(form, words)
-        self.tabs = w.Tab(children=[self._basic_info(), self.goods_tab])
+        self._goods_tab: GoodsTab | None = None  # built when first shown
+        self.tabs = w.Tab(children=[self._basic_info(), w.VBox()])
+        self.tabs.observe(lambda ch: ch["new"] == 1 and self.goods_tab, names="selected_index")
         words.bind(
             lambda _l: setattr(self.tabs, "titles", (words("tab_basic"), words("tab_goods")))
         )
@@ -79,9 +81,18 @@ class CertificatePage(w.VBox):
         form.observe(self._on_form)
         words.bind(lambda _l: self.refresh())
 
+    @property
+    def goods_tab(self) -> GoodsTab:
+        """The goods tab, built the first time it is shown (a screen's widgets cost time)."""
+        if self._goods_tab is None:
+            self._goods_tab = GoodsTab(self.form, self.words)
+            self.tabs.children = [self.tabs.children[0], self._goods_tab]
+            self._goods_tab.refresh()
+        return self._goods_tab
+
     # --- layout --------------------------------------------------------------------------
 
-    def _bind(self, field: str, kind: str = TEXT, *, options=None, width="240px") -> w.Box:
+    def _bind(self, field: str, kind: str = TEXT, *, options=None, width="380px") -> w.Box:
         if kind == DATE:
             binding = Binding(self.form, field, date_input(), self.words, to_widget=as_date)
         elif options is not None:
@@ -96,19 +107,19 @@ class CertificatePage(w.VBox):
         return binding.box()
 
     def _party(self, kind: str) -> w.Box:
-        picker = dropdown([("—", None)], "360px")
+        picker = dropdown([("—", None)], "500px")
         picker.observe(lambda ch: self._on_party(kind, ch["new"]), names="value")
         shown = w.HTML()
         self._parties[kind] = (picker, shown)
         return labelled(self.words, kind, picker, shown)
 
     def _port(self, field: str, country_field: str) -> w.Box:
-        box = self._bind(field, width="160px")
+        box = self._bind(field, width="300px")
         picker = SearchPicker(
             lambda q: lookups.port_options(q, getattr(self.form.draft, country_field)),
             lambda locode: self.form.pick_port(field, locode),
-            placeholder="搜索 / search",
-            width="260px",
+            placeholder="UN/LOCODE 搜索",
+            width="250px",
         )
         self.port_pickers[field] = picker
         return w.VBox([box, picker])
@@ -121,78 +132,79 @@ class CertificatePage(w.VBox):
         self.route_button.on_click(lambda _b: self.form.generate_route())
         self.fob_button = w.Button(description="= Σ FOB", layout=w.Layout(width="auto"))
         self.fob_button.on_click(lambda _b: self.form.fob_from_goods())
-        self.clauses = w.SelectMultiple(options=[], layout=w.Layout(width="360px", height="70px"))
+        self.clauses = w.SelectMultiple(options=[], layout=w.Layout(width="640px", height="70px"))
         self.clauses.observe(self._on_clauses, names="value")
         self.uploads = w.FileUpload(multiple=True, accept="")
         self.uploads.observe(self._on_upload, names="value")
         self.documents = w.HTML()
         self.clear_documents = self.words.button("btn_delete")
         self.clear_documents.on_click(lambda _b: self.form.remove_documents())
-        self.destination = self._bind(
-            "destination_country", options=lookups.country_options(self.form.draft.cert_type)
-        )
-        rows = [
-            [self._bind("invoice_number"), self._bind("invoice_date", DATE)],
-            [self._bind("application_place"), self._bind("application_date", DATE)],
-            [self._bind("signing_place"), self._bind("signing_date", DATE)],
-            [self._party("exporter"), self._party("importer")],
-            [self._party("producer")],
+        countries = lookups.country_options(self.form.draft.cert_type)
+        route = self._bind("transport_route", AREA, width="900px")
+        return w.VBox(
             [
-                self._bind("departure_country", options=lookups.country_options()),
-                self.destination,
-            ],
-            [
-                self._port("departure_port", "departure_country"),
-                self._port("destination_port", "destination_country"),
-            ],
-            [
-                self._port("transshipment_port", "destination_country"),
-                self._bind("transport_mode", options=lookups.transport_mode_options(lang)),
-            ],
-            [self._bind("shipment_date", DATE)],
-            [self._bind("first_leg_vessel"), self._bind("second_leg_vessel")],
-            [self._bind("transport_route", AREA, width="520px"), self.route_button],
-            [
-                w.HTML(layout=w.Layout(width="130px")),
+                grid(
+                    [
+                        self._bind("invoice_number"),
+                        self._bind("invoice_date", DATE),
+                        self._bind("application_place"),
+                        self._bind("application_date", DATE),
+                        self._bind("signing_place"),
+                        self._bind("signing_date", DATE),
+                    ]
+                ),
+                grid([self._party("exporter"), self._party("importer"), self._party("producer")]),
+                grid(
+                    [
+                        self._bind("departure_country", options=lookups.country_options()),
+                        self._bind("destination_country", options=countries),
+                        self._port("departure_port", "departure_country"),
+                        self._port("destination_port", "destination_country"),
+                        self._port("transshipment_port", "destination_country"),
+                        self._bind("transport_mode", options=lookups.transport_mode_options(lang)),
+                        self._bind("shipment_date", DATE),
+                        w.HTML(),
+                        self._bind("first_leg_vessel"),
+                        self._bind("second_leg_vessel"),
+                    ]
+                ),
+                w.HBox([route, self.route_button]),
                 self.words.label(w.HTML(), "route_hint", "value"),
-            ],
-            [
-                self._bind("weight_flag", options=lookups.weight_flag_options()),
-                self._bind("weight_quantity"),
-            ],
-            [self._bind("contract_number"), self._bind("fob_usd"), self.fob_button],
-            [
-                self._bind("invoice_amount"),
-                self._bind("invoice_currency", options=lookups.currency_options()),
-            ],
-            [
-                self._bind("price_term", options=lookups.price_term_options()),
-                self._bind("price_term_details"),
-            ],
-            [
-                self._bind("trade_mode", options=lookups.trade_mode_options(lang)),
-                self._bind("lc_number"),
-            ],
-            [
-                self._bind("payment_method", options=lookups.payment_options()),
-                self._bind("lc_date", DATE),
-            ],
-            [self._hand_signer()],
-            [self._bind("exit_customs"), self._bind("enterprise_customs_code")],
-            [self._bind("customs_declaration_number")],
-            [labelled(self.words, "special_clauses", self.clauses, w.HTML())],
-            [self._bind("remarks", AREA, width="520px")],
-            [
-                labelled(self.words, "supporting_documents", self.uploads),
-                self.documents,
-                self.clear_documents,
-            ],
-        ]
-        return w.VBox([w.HBox(r) for r in rows])
+                grid(
+                    [
+                        self._bind("weight_flag", options=lookups.weight_flag_options()),
+                        self._bind("weight_quantity"),
+                        self._bind("contract_number"),
+                        w.HBox([self._bind("fob_usd", width="330px"), self.fob_button]),
+                        self._bind("invoice_amount"),
+                        self._bind("invoice_currency", options=lookups.currency_options()),
+                        self._bind("price_term", options=lookups.price_term_options()),
+                        self._bind("price_term_details"),
+                        self._bind("trade_mode", options=lookups.trade_mode_options(lang)),
+                        self._bind("lc_number"),
+                        self._bind("payment_method", options=lookups.payment_options()),
+                        self._bind("lc_date", DATE),
+                        self._hand_signer(),
+                        self._bind("exit_customs"),
+                        self._bind("enterprise_customs_code"),
+                        self._bind("customs_declaration_number"),
+                    ]
+                ),
+                labelled(self.words, "special_clauses", self.clauses, w.HTML()),
+                self._bind("remarks", AREA, width="900px"),
+                w.HBox(
+                    [
+                        labelled(self.words, "supporting_documents", self.uploads),
+                        self.documents,
+                        self.clear_documents,
+                    ]
+                ),
+            ]
+        )
 
     def _hand_signer(self) -> w.Box:
         combo = w.Combobox(
-            options=[], continuous_update=False, ensure_option=False, layout=w.Layout(width="240px")
+            options=[], continuous_update=False, ensure_option=False, layout=w.Layout(width="380px")
         )
         binding = Binding(self.form, "hand_signer", combo, self.words)
         self.bindings["hand_signer"] = binding
@@ -275,7 +287,8 @@ class CertificatePage(w.VBox):
         self.receipts.value = self._receipts_html()
         self.pdf_view.value = self._pdf_html()
         self._enable()
-        self.goods_tab.refresh()
+        if self._goods_tab is not None:
+            self._goods_tab.refresh()
 
     def _refresh_choices(self) -> None:
         d = self.form.draft

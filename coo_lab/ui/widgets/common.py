@@ -124,11 +124,29 @@ class NoticeBar(w.VBox):
             self.bar_text.value = self.words("running", done=done, total=total)
 
 
+DESCRIBED = (w.Text, w.Textarea, w.DatePicker, w.Dropdown, w.Combobox, w.SelectMultiple)
+
+
 def labelled(words: Words, name: str, widget: w.Widget, messages: w.HTML | None = None) -> w.Box:
-    """A field: its label (following the language), the input, the messages beneath."""
-    label = words.field_label(w.HTML(layout=w.Layout(width=LABEL_WIDTH)), name)
-    row = w.HBox([label, widget])
-    return w.VBox([row, messages]) if messages is not None else row
+    """A field: the input with its label (following the language), the messages beneath.
+
+    Inputs carry their own label (``description``) — a screen holds hundreds of widgets and
+    each one is a round trip for the browser, so a field is as few widgets as it can be."""
+    if isinstance(widget, DESCRIBED):
+        widget.style.description_width = LABEL_WIDTH
+        words.field_label(widget, name, "description")
+        first: w.Widget = widget
+    else:
+        label = words.field_label(w.HTML(layout=w.Layout(width=LABEL_WIDTH)), name)
+        first = w.HBox([label, widget])
+    return w.VBox([first, messages]) if messages is not None else first
+
+
+def grid(children: Sequence[w.Widget], columns: int = 2, width: str = "520px") -> w.GridBox:
+    """Fields side by side, ``columns`` to a row, as the deck lays its forms out."""
+    return w.GridBox(
+        list(children), layout=w.Layout(grid_template_columns=f"repeat({columns}, {width})")
+    )
 
 
 def text_value(value: Any) -> str:
@@ -176,7 +194,7 @@ class Binding:
         return labelled(self.words, self.field, self.widget, self.messages)
 
 
-def text_input(*, area: bool = False, width: str = "240px", placeholder: str = "") -> w.Widget:
+def text_input(*, area: bool = False, width: str = "380px", placeholder: str = "") -> w.Widget:
     kind = w.Textarea if area else w.Text
     height = {"height": "64px"} if area else {}
     return kind(
@@ -184,15 +202,15 @@ def text_input(*, area: bool = False, width: str = "240px", placeholder: str = "
     )
 
 
-def date_input() -> w.DatePicker:
-    return w.DatePicker(layout=w.Layout(width="240px"))
+def date_input(width: str = "380px") -> w.DatePicker:
+    return w.DatePicker(layout=w.Layout(width=width))
 
 
 def as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def dropdown(options: Sequence[tuple[str, Any]], width: str = "240px") -> w.Dropdown:
+def dropdown(options: Sequence[tuple[str, Any]], width: str = "380px") -> w.Dropdown:
     return w.Dropdown(options=list(options), layout=w.Layout(width=width))
 
 

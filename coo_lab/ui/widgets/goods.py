@@ -16,6 +16,7 @@ from coo_lab.ui.widgets.common import (
     busy,
     dropdown,
     esc,
+    grid,
     hidden,
     labelled,
     messages_html,
@@ -61,12 +62,13 @@ class GoodsTab(w.VBox):
             width="420px",
         )
         self.processing_button = words.button("btn_processing", style="info")
-        self.processing_button.on_click(lambda _b: self.editor.processing.show())
+        self.processing_button.on_click(lambda _b: self._show_processing())
         self.processing_text = w.HTML()
         self.images = w.FileUpload(multiple=True, accept="image/*")
         self.images.observe(self._on_images, names="value")
         self.images_text = w.HTML()
-        self.dialog = ProcessingBox(self.editor.processing, words)
+        self._dialog: ProcessingBox | None = None  # built when first opened
+        self.dialog_slot = w.VBox()
         self.children = [
             self.note,
             self.filings_note,
@@ -74,12 +76,12 @@ class GoodsTab(w.VBox):
             self.notice,
             self.grid,
             self._editor(),
-            self.dialog,
+            self.dialog_slot,
         ]
         self.editor.observe(self._on_editor)
         words.bind(lambda _l: self.refresh())
 
-    def _bind(self, field: str, *, area=False, options=None, width="240px") -> w.Box:
+    def _bind(self, field: str, *, area=False, options=None, width="380px") -> w.Box:
         if options is not None:
             widget = dropdown(options, width)
             binding = Binding(self.editor, field, widget, self.words, to_widget=lambda v: v)
@@ -97,21 +99,43 @@ class GoodsTab(w.VBox):
 
     def _editor(self) -> w.Widget:
         units = _blank_first(lookups.unit_options())
-        rows = [
-            [self._bind("hs_code", width="160px"), self.hs_picker],
-            [w.HTML(layout=w.Layout(width="130px")), self.hs_text],
-            [self._bind("description", area=True, width="600px")],
-            [self._bind("quantity"), self._bind("unit", options=units)],
-            [self._bind("unit_price"), self._bind("amount")],
-            [self._bind("net_weight"), self._bind("net_weight_unit", options=units)],
-            [self._bind("gross_weight"), self._bind("fob_usd")],
-            [self._bind("packages"), self._bind("package_kind")],
-            [self._bind("origin_criterion"), self._bind("product_filing_number")],
-            [self._bind("marks", area=True, width="420px")],
-            [labelled(self.words, "mark_images", self.images), self.images_text],
-            [self.processing_button, self.processing_text],
-        ]
-        return w.VBox([w.HBox(r) for r in rows])
+        return w.VBox(
+            [
+                w.HBox([self._bind("hs_code", width="300px"), self.hs_picker]),
+                self.hs_text,
+                self._bind("description", area=True, width="900px"),
+                grid(
+                    [
+                        self._bind("quantity"),
+                        self._bind("unit", options=units),
+                        self._bind("unit_price"),
+                        self._bind("amount"),
+                        self._bind("net_weight"),
+                        self._bind("net_weight_unit", options=units),
+                        self._bind("gross_weight"),
+                        self._bind("fob_usd"),
+                        self._bind("packages"),
+                        self._bind("package_kind"),
+                        self._bind("origin_criterion"),
+                        self._bind("product_filing_number"),
+                    ]
+                ),
+                self._bind("marks", area=True, width="640px"),
+                w.HBox([labelled(self.words, "mark_images", self.images), self.images_text]),
+                w.HBox([self.processing_button, self.processing_text]),
+            ]
+        )
+
+    @property
+    def dialog(self) -> ProcessingBox:
+        if self._dialog is None:
+            self._dialog = ProcessingBox(self.editor.processing, self.words)
+            self.dialog_slot.children = [self._dialog]
+        return self._dialog
+
+    def _show_processing(self) -> None:
+        self.dialog  # noqa: B018  (built before it opens, so it sees the change)
+        self.editor.processing.show()
 
     # --- events --------------------------------------------------------------------------
 
@@ -175,7 +199,8 @@ class GoodsTab(w.VBox):
             needs_line = key in ("delete", "copy") and editor.selected is None
             button.disabled = not (saved and editable) or needs_line
         self.processing_button.disabled = not editable
-        self.dialog.refresh()
+        if self._dialog is not None:
+            self._dialog.refresh()
 
 
 class ProcessingBox(w.VBox):
@@ -199,7 +224,7 @@ class ProcessingBox(w.VBox):
         self.field_messages: dict[str, w.HTML] = {}
         rows = []
         for name in ("hs_heading", "product_name", "delivery_unit_price", "processing_steps"):
-            widget = text_input(area=name == "processing_steps", width="360px")
+            widget = text_input(area=name == "processing_steps", width="520px")
             widget.observe(lambda ch, name=name: self._set(name, ch["new"]), names="value")
             self.fields[name], self.field_messages[name] = widget, w.HTML()
             rows.append(labelled(words, name, widget, self.field_messages[name]))
@@ -215,7 +240,7 @@ class ProcessingBox(w.VBox):
             table.append(w.HBox([w.Label(str(i + 1), layout=w.Layout(width="30px")), heading, cif]))
         self.material_messages = w.HTML()
         self.computed = w.HTML()
-        self.declared = text_input(width="120px", placeholder="%")
+        self.declared = text_input(width="260px", placeholder="%")
         self.declared.observe(lambda ch: self._set("declared_percentage", ch["new"]), names="value")
         self.ok = words.button("btn_ok", style="primary")
         self.cancel = words.button("btn_cancel")

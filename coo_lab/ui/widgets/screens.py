@@ -30,13 +30,13 @@ class UserFilingPage(w.VBox):
         self.button.on_click(lambda b: busy(b, form.file, self._enable))
         rows = []
         for field, binding in self.bindings.items():
-            label = w.HTML(layout=w.Layout(width="130px"))
+            binding.widget.style.description_width = "130px"
             words.bind(
-                lambda lang, label=label, field=field: setattr(
-                    label, "value", pick(FILING_LABELS[field], lang)
+                lambda lang, widget=binding.widget, field=field: setattr(
+                    widget, "description", pick(FILING_LABELS[field], lang)
                 )
             )
-            rows.append(w.VBox([w.HBox([label, binding.widget]), binding.messages]))
+            rows.append(w.VBox([binding.widget, binding.messages]))
         self.children = [
             words.label(w.HTML(), "menu_user_filing", "value"),
             self.state,
