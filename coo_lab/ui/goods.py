@@ -13,6 +13,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from coo_lab.domain import codes
 from coo_lab.domain.certificate import (
     Attachment,
     GoodsLine,
@@ -118,7 +119,8 @@ class GoodsEditor(Model):
 
     def row_label(self, index: int) -> str:
         line = self.lines[index]
-        qty = f"{line.quantity} {line.unit or ''}".strip() if line.quantity is not None else ""
+        unit = codes.unit(line.unit) if line.unit else None
+        qty = f"{line.quantity} {unit.name_cn if unit else ''}".strip() if line.quantity else ""
         fob = f"FOB {line.fob_usd}" if line.fob_usd is not None else ""
         flag = " ⚠" if self.row_messages(index) else ""
         desc = line.description if len(line.description) <= 40 else line.description[:39] + "…"

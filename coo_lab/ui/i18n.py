@@ -158,6 +158,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "selected_none": ("请先勾选记录。", "Tick a record first."),
     "running": ("处理中 {done}/{total}", "Working {done}/{total}"),
     "all": ("全部", "All"),
+    "hide_search": ("收起搜索框", "Hide search"),
+    "show_search": ("展开搜索框", "Show search"),
     # review
     "queue_title": ("待审核的原产地证", "Certificates waiting for review"),
     "reviewing": ("审核证书", "Reviewing"),

@@ -21,6 +21,11 @@ from coo_lab.ui.state import Model, Notice
 
 COLOURS = {"error": "#c0392b", "warning": "#b9770e", "ok": "#1e8449", "info": "#2c3e50"}
 LABEL_WIDTH = "130px"
+LINK_STYLE = {
+    "button_color": "transparent",
+    "text_color": "#1a5fb4",
+    "text_decoration": "underline",
+}
 
 
 def esc(value: Any) -> str:
@@ -284,6 +289,7 @@ class Table(w.VBox):
                     description=str(row.get(self.link) or "—"),
                     layout=w.Layout(width="150px"),
                     tooltip=str(row.get(self.link) or ""),
+                    style=LINK_STYLE,
                 )
                 button.on_click(lambda _b, row=row: self.on_link and self.on_link(row))
                 self.link_buttons.append(button)

@@ -55,8 +55,8 @@ class QueryPage(w.VBox):
         self.search_button.on_click(lambda b: busy(b, query.run, self._enable))
         self.reset_button = words.button("btn_reset")
         self.reset_button.on_click(lambda _b: self._reset())
-        self.toggle = w.ToggleButton(value=True, description="▾")
-        self.toggle.observe(lambda ch: hidden(self.search_box, not ch["new"]), names="value")
+        self.toggle = w.ToggleButton(value=True)
+        self.toggle.observe(lambda _ch: self._toggle_search(), names="value")
         self.search_box = self._search_box()
         self.reason = words.label(text_input(width="200px"), "void_reason", "placeholder")
         self.action_buttons = {a: words.button(ACTION_LABELS[a]) for a in query.actions()}
@@ -109,6 +109,10 @@ class QueryPage(w.VBox):
             ]
         )
 
+    def _toggle_search(self) -> None:
+        hidden(self.search_box, not self.toggle.value)
+        self.toggle.description = self.words("hide_search" if self.toggle.value else "show_search")
+
     def _reset(self) -> None:
         for name, widget in self.inputs.items():
             widget.value = None if name != "invoice_number" and name != "hand_signer" else ""
@@ -120,6 +124,7 @@ class QueryPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.words.lang
+        self._toggle_search()
         types = self.inputs["cert_type"]
         value = types.value
         types.options = [("—", None)] + [
