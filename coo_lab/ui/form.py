@@ -62,6 +62,7 @@ class CertificateForm(Model):
         self.receipts: list[dict[str, Any]] = []
         self.base: dict[str, list[dict[str, Any]]] = {k: [] for k in BASE_KINDS}
         self.pdf: bytes | None = None
+        self.signers: list[str] = []  # hand-signers the enterprise knows (data sync)
         self.goods = GoodsEditor(self)
 
     # --- identity ------------------------------------------------------------------------
@@ -146,8 +147,14 @@ class CertificateForm(Model):
         def go() -> None:
             for kind in BASE_KINDS:
                 self.base[kind] = service.base_records(self._client, kind)
+            if self.session.offers("data_sync"):  # the registration as last synced
+                profile = self._client.data_sync.profile()
+                self.signers = [
+                    h["name"] for h in profile.get("hand_signers", []) if h["status"] == "active"
+                ]
 
         self.perform(go)
+        self.goods.load_filing_areas()
         self.changed("base")
 
     def _reset_state(self) -> None:

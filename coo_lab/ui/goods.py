@@ -79,6 +79,7 @@ class GoodsEditor(Model):
         super().__init__()
         self.form = form
         self.processing = ProcessingDialog(self)
+        self.filing_areas: list[dict[str, Any]] = []  # approved areas a line may name
         self.reset()
 
     # --- state ---------------------------------------------------------------------------
@@ -161,6 +162,36 @@ class GoodsEditor(Model):
             for name, ctype, content in files
         ]
         self.set("mark_images", images)
+
+    def load_filing_areas(self, q: str = "") -> bool:
+        """The filing areas approved for this agreement that a line may name (the service's
+        picker; a preferential line must come from one)."""
+        session = self.form.session
+        if not self.form.preferential or not session.offers("filings"):
+            self.filing_areas = []
+            return False
+
+        def go() -> None:
+            body = session.client.get(
+                "/api/v1/filing-areas",
+                agreement=self.form.draft.cert_type,
+                q=q.strip() or None,
+                page=1,
+                page_size=100,
+            )
+            self.filing_areas = body["items"]
+
+        ok = self.perform(go)
+        self.changed("filing_areas")
+        return ok
+
+    def pick_area(self, filing_number: str) -> bool:
+        """备案商品 picked: the line takes its HS code, name, criterion and filing number."""
+        area = next((a for a in self.filing_areas if a["filing_number"] == filing_number), None)
+        if area is None:
+            return False
+        self.pick_filing(area["hs_code"], area["name_en"], area["criterion"], filing_number)
+        return True
 
     def pick_filing(self, hs_code: str, name_en: str, criterion: str, number: str) -> None:
         """A product filing approved for this agreement fills the line's origin fields."""

@@ -196,6 +196,40 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason_required": ("请填写原因。", "Give a reason."),
     "unexpected": ("系统错误：", "Unexpected error: "),
     "filed_ok": ("用户备案成功。", "User filing done."),
+    "approved_area": ("该优惠区域已审核通过。", "Area approved."),
+    # product filing and data sync
+    "menu_review_filings": ("待审核商品备案", "Product filings to review"),
+    "filing_areas": ("备案资料（优惠区域）", "Filing areas (agreements)"),
+    "filing_hint": (
+        "申请优惠原产地证书前，需要先申报商品备案并提交贸促会机构审核；"
+        "《海峡两岸经济合作框架协议》商品信息需单独备案，不能与其它优惠区域合并。",
+        "File the product and have it approved before any preferential certificate; an "
+        "ECFA product is filed alone.",
+    ),
+    "materials_title": (
+        "原材料、零部件（至少应填写一条数据）",
+        "Raw materials and components (one at least)",
+    ),
+    "wholly_obtained": ("完全获得", "Wholly obtained"),
+    "originating": ("原产", "Originating"),
+    "sync_enterprise": ("同步企业信息", "Sync enterprise info"),
+    "sync_filings": ("同步商品备案信息", "Sync product filings"),
+    "sync_enterprise_hint": (
+        "同步企业在贸促会的注册信息及企业变更信息",
+        "The enterprise's CCPIT registration and its changes",
+    ),
+    "sync_filings_hint": (
+        "同步企业在贸促会已备案的商品信息，以便直接申请优惠原产地证",
+        "Product filings the CCPIT office already approved, ready for preferential certificates",
+    ),
+    "sync_type": ("同步类型", "Type"),
+    "sync_status": ("同步状态", "Status"),
+    "requested_by": ("请求用户", "Requested by"),
+    "requested_at": ("请求时间", "Requested"),
+    "updated_at": ("更新时间", "Updated"),
+    "sync_count": ("同步数量", "Count"),
+    "remark": ("备注", "Remark"),
+    "assessment": ("原产地判定", "Origin assessment"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

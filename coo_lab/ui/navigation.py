@@ -35,7 +35,8 @@ ENTERPRISE_MENU = (
     Entry("push", feature="push"),
     Entry("announcements", before_filing=True),
 )
-REVIEWER_MENU = (Entry("review", ("review_queue",)), Entry("announcements"))
+REVIEWER_MENU = (Entry("review", ("review_queue", "review_filings")), Entry("announcements"))
+CHILD_FEATURES = {"review_filings": "filings"}  # a child page needing its own service part
 CERTIFICATE_PAGE = "certificate"  # the form itself: opened from the create page or a query
 
 
@@ -64,6 +65,8 @@ class Navigator(Model):
 
     def available(self, key: str) -> bool:
         """Whether the page's service part exists in this version."""
+        if key in CHILD_FEATURES:
+            return self.session.offers(CHILD_FEATURES[key])
         entry = self._entry(key)
         return entry is None or entry.feature is None or self.session.offers(entry.feature)
 

@@ -96,3 +96,65 @@ class ReviewDesk(Model):
         self.load(self.page)
         self.changed("current")
         return True
+
+
+class FilingReviewDesk(Model):
+    """The reviewer's product filings (thin, over the filing review of ``client.review``):
+    the queue, a filing with the origin engine's verdict per area, approve or return an
+    area."""
+
+    def __init__(self, session: Session, *, page_size: int = 20) -> None:
+        super().__init__()
+        self.session, self.page_size = session, page_size
+        self.rows: list[dict[str, Any]] = []
+        self.page, self.total = 1, 0
+        self.current: dict[str, Any] | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def reload(self) -> None:
+        self.load(self.page)
+
+    def load(self, page: int = 1) -> bool:
+        def go() -> None:
+            body = self.session.client.get(
+                "/api/v1/review/filing-queue", page=page, page_size=self.page_size
+            )
+            self.rows, self.total, self.page = body["items"], body["total"], page
+
+        ok = self.perform(go)
+        self.changed("rows")
+        return ok
+
+    def open(self, filing_id: int) -> bool:
+        def go() -> None:
+            self.current = self.session.client.review.filing(filing_id)
+
+        ok = self.perform(go)
+        self.changed("current")
+        return ok
+
+    def decide(self, agreement: str, approve: bool, text: str = "") -> bool:
+        """审核通过 (with an optional remark) or 退回 (with a reason) one area."""
+        if self.current is None:
+            return False
+        if not approve and not text.strip():
+            self.tell(Notice.of("error", "reason_required"))
+            return False
+        review, filing_id = self.session.client.review, self.current["id"]
+
+        def go() -> None:
+            if approve:
+                review.approve_area(filing_id, agreement, text.strip())
+            else:
+                review.return_area(filing_id, agreement, text.strip())
+            self.current = review.filing(filing_id)
+
+        key = "approved_area" if approve else "returned_ok"
+        if not self.perform(go, ok=Notice.of("ok", key)):
+            return False
+        self.load(self.page)
+        self.changed("current")
+        return True

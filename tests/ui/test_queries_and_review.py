@@ -142,7 +142,12 @@ def test_the_reviewer_page_approves_and_returns(hx: Client, open_app) -> None:
 
     app = open_app("dl_reviewer")
     assert app.nav.page == "review_queue"
-    assert [b.description.strip() for b in app.menu.children] == ["审核", "待审核证书", "系统公告"]
+    assert [b.description.strip() for b in app.menu.children] == [
+        "审核",
+        "待审核证书",
+        "待审核商品备案",
+        "系统公告",
+    ]
     page, desk = app.pages["review_queue"], app.models["review_queue"]
     assert desk.total == 2 and page.decision.layout.display == "none"
     numbers = [b.description for b in page.table.link_buttons]

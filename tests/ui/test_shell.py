@@ -5,15 +5,19 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from service.conftest import NEW_CODE
 
+from coo_lab import client as client_module
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.ui import DeclarationApp
 from coo_lab.ui.i18n import Language
+from coo_lab.ui.navigation import Navigator
+from coo_lab.ui.widgets.common import Words
 from coo_lab.ui.widgets.screens import AnnouncementsPage, UnavailablePage, UserFilingPage
 
-from .conftest import login
+from .conftest import SHOWN_AS_MESSAGE, login
 
 
 def test_login_first_then_the_decks_menu(live) -> None:
@@ -41,8 +45,11 @@ def test_login_first_then_the_decks_menu(live) -> None:
     ]  # fmt: skip
     assert "大连海兴国际贸易有限公司" in app.welcome.value
 
-    # the parts other helpers build are announced, not broken
-    for key in ("filing_form", "filing_query", "sync", "push"):
+    # the parts built on other branches are announced, not broken, until they are merged
+    missing = ["push"] if not hasattr(client_module, "Push") else []
+    if not hasattr(client_module, "Filings"):
+        missing += ["filing_form", "filing_query", "sync"]
+    for key in missing:
         app.menu_buttons[key].click()
         assert app.nav.page == key
         page = app.page.children[0]
@@ -52,7 +59,8 @@ def test_login_first_then_the_decks_menu(live) -> None:
     app.language.click()
     assert app.session.language == Language.EN
     assert app.menu_buttons["create"].description.strip() == "New certificate"
-    assert "Not available in this version" in app.page.children[0].children[1].value
+    if missing:
+        assert "Not available in this version" in app.page.children[0].children[1].value
 
     app.logout.click()
     assert not app.session.logged_in and app.login_view.layout.display != "none"
@@ -145,3 +153,21 @@ def test_importing_the_ui_package_is_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_defect_in_a_screen_is_a_message_not_a_traceback(
+    live, monkeypatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(Words, "unexpected", SHOWN_AS_MESSAGE)  # as on a real screen
+    app = login(DeclarationApp(live.url), "hx_operator")
+
+    def broken(self, key: str) -> bool:
+        raise RuntimeError(f"page {key} is broken")
+
+    monkeypatch.setattr(Navigator, "go", broken)
+    app.menu_buttons["exporters"].click()  # nothing escapes the click
+    notice = app.nav.notice
+    assert notice.is_error and notice.zh == "系统错误：RuntimeError: page exporters is broken"
+    assert "page exporters is broken" in app.nav_notice.message.value
+    assert "Traceback" not in app.nav_notice.message.value
+    assert any("unexpected error" in r.message for r in caplog.records)  # for the developer

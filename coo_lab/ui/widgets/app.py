@@ -19,7 +19,8 @@ import ipywidgets as w
 
 from coo_lab.ui.navigation import CERTIFICATE_PAGE, Navigator
 from coo_lab.ui.session import Session
-from coo_lab.ui.widgets.common import NoticeBar, Words, busy, esc, hidden
+from coo_lab.ui.state import error_notice
+from coo_lab.ui.widgets.common import NoticeBar, Words, esc, hidden
 
 if TYPE_CHECKING:
     from coo_lab.ui.form import CertificateForm
@@ -64,13 +65,13 @@ BASE_PAGES = {
 class LoginView(w.VBox):
     def __init__(self, session: Session, words: Words) -> None:
         super().__init__(layout=w.Layout(width="460px", padding="16px"))
-        self.session = session
+        self.session, self.words = session, words
         self.username = w.Text(layout=w.Layout(width="300px"))
         self.password = w.Password(layout=w.Layout(width="300px"))
         words.label(self.username, "username")
         words.label(self.password, "password")
         self.button = words.button("login", style="primary", width="300px")
-        self.button.on_click(lambda b: busy(b, self.login, lambda: None))
+        self.button.on_click(lambda b: self.words.busy(b, self.login, lambda: None))
         self.children = [
             words.label(w.HTML(), "app_title", "value"),
             w.HTML(f"<small>{esc(session.url)}</small>"),
@@ -100,9 +101,9 @@ class DeclarationApp:
         self.login_view = LoginView(self.session, self.words)
         self.language = w.Button(layout=w.Layout(width="auto"))
         self.words.label(self.language, "language")
-        self.language.on_click(lambda _b: self.session.toggle_language())
+        self.language.on_click(lambda _b: self.words.guard(lambda: self.session.toggle_language()))
         self.logout = self.words.button("logout")
-        self.logout.on_click(lambda _b: self.session.logout())
+        self.logout.on_click(lambda _b: self.words.guard(lambda: self.session.logout()))
         self.welcome = w.HTML()
         self.menu = w.VBox(layout=w.Layout(width="210px"))
         self.menu_buttons: dict[str, w.Button] = {}
@@ -117,11 +118,16 @@ class DeclarationApp:
             [self.header, self.nav_notice, w.HBox([self.menu, self.page])],
         )
         self.widget = w.VBox([self.login_view, self.main])
+        self.words.on_unexpected = self._unexpected
         self.session.observe(self._on_session)
         self.nav.observe(self._on_nav)
         self._show_login()
         self.preloaded = threading.Event()
         threading.Thread(target=preload, args=(self.preloaded,), daemon=True).start()
+
+    def _unexpected(self, exc: BaseException) -> None:
+        """A defect in a screen: its one-line message where the user looks, no traceback."""
+        (self.nav if self.session.logged_in else self.session).tell(error_notice(exc))
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -137,6 +143,11 @@ class DeclarationApp:
         """A saved certificate (an invoice number clicked in a query)."""
         if self.nav.go(CERTIFICATE_PAGE):
             self._form().load(cert_id)
+
+    def open_filing(self, filing_id: int) -> None:
+        """A saved product filing (its HS code clicked in the filing query)."""
+        if self.nav.go("filing_form"):
+            self.models["filing_form"].load(filing_id)
 
     def page_of(self, key: str) -> w.Widget:
         """The page (built on first use)."""
@@ -156,10 +167,17 @@ class DeclarationApp:
     def _build(self, key: str) -> w.Widget:
         from coo_lab.ui.accounts import Announcements, UserFilingForm
         from coo_lab.ui.basedata import BaseDataBook
+        from coo_lab.ui.filings import DataSyncDesk, FilingForm
         from coo_lab.ui.queries import CertificateQuery
-        from coo_lab.ui.review import ReviewDesk
+        from coo_lab.ui.review import FilingReviewDesk, ReviewDesk
         from coo_lab.ui.widgets.basedata import BaseDataPage
         from coo_lab.ui.widgets.certificate import CertificatePage
+        from coo_lab.ui.widgets.filings import (
+            DataSyncPage,
+            FilingPage,
+            FilingQueryPage,
+            FilingReviewPage,
+        )
         from coo_lab.ui.widgets.query import QueryPage
         from coo_lab.ui.widgets.review import ReviewPage
         from coo_lab.ui.widgets.screens import (
@@ -178,6 +196,10 @@ class DeclarationApp:
             CERTIFICATE_PAGE: lambda: CertificatePage(self._form(), words),
             "announcements": lambda: AnnouncementsPage(self._model(key, Announcements), words),
             "review_queue": lambda: ReviewPage(self._model(key, ReviewDesk), words),
+            "review_filings": lambda: FilingReviewPage(self._model(key, FilingReviewDesk), words),
+            "filing_form": lambda: FilingPage(self._model(key, FilingForm), words),
+            "filing_query": lambda: FilingQueryPage(self._filing_query(), words),
+            "sync": lambda: DataSyncPage(self._model(key, DataSyncDesk), words),
         }
         if key in ("preferential", "general", "void"):
             query = CertificateQuery(session, key)
@@ -191,6 +213,13 @@ class DeclarationApp:
         if key in builders:
             return builders[key]()
         return UnavailablePage(words, f"menu_{key}")
+
+    def _filing_query(self) -> object:
+        from coo_lab.ui.filings import FilingQuery
+
+        query = self._model("filing_query", FilingQuery)
+        query.on_open = self.open_filing
+        return query
 
     def _model(self, key: str, cls: type) -> object:
         if key not in self.models:
@@ -269,6 +298,6 @@ class DeclarationApp:
             style={"font_weight": "bold"} if bold else {},
         )
         if key not in GROUPS:
-            button.on_click(lambda _b: self.nav.go(key))
+            button.on_click(lambda _b: self.words.guard(lambda: self.nav.go(key)))
         self.menu_buttons[key] = button
         return button

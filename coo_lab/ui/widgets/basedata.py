@@ -14,7 +14,6 @@ from coo_lab.ui.widgets.common import (
     NoticeBar,
     Table,
     Words,
-    busy,
     dropdown,
     grid,
     hidden,
@@ -37,26 +36,26 @@ class BaseDataPage(w.VBox):
         self.search = text_input(width="200px")
         self.search_button = words.button("btn_search")
         self.search_button.on_click(
-            lambda b: busy(b, lambda: book.load(self.search.value), self._enable)
+            lambda b: self.words.busy(b, lambda: book.load(self.search.value), self._enable)
         )
         self.buttons = {
             "new": words.button("btn_add"),
             "edit": words.button("btn_edit"),
             "delete": words.button("btn_delete"),
         }
-        self.buttons["new"].on_click(lambda _b: book.start_new())
-        self.buttons["edit"].on_click(lambda _b: book.edit())
-        self.buttons["delete"].on_click(lambda b: busy(b, book.delete, self._enable))
+        self.buttons["new"].on_click(lambda _b: self.words.guard(lambda: book.start_new()))
+        self.buttons["edit"].on_click(lambda _b: self.words.guard(lambda: book.edit()))
+        self.buttons["delete"].on_click(lambda b: self.words.busy(b, book.delete, self._enable))
         self.bindings: dict[str, Binding] = {}
         self.hints: dict[str, w.HTML] = {}
         self.save_button = words.button("btn_save", style="primary")
         self.save_new_button = words.button("btn_save_new")
         self.cancel_button = words.button("btn_cancel")
-        self.save_button.on_click(lambda b: busy(b, book.save, self._enable))
+        self.save_button.on_click(lambda b: self.words.busy(b, book.save, self._enable))
         self.save_new_button.on_click(
-            lambda b: busy(b, lambda: book.save(and_new=True), self._enable)
+            lambda b: self.words.busy(b, lambda: book.save(and_new=True), self._enable)
         )
-        self.cancel_button.on_click(lambda _b: book.cancel())
+        self.cancel_button.on_click(lambda _b: self.words.guard(lambda: book.cancel()))
         self.editor = w.VBox(
             [
                 *self._fields(),
@@ -66,6 +65,7 @@ class BaseDataPage(w.VBox):
         )
         widths = [180 if c.startswith(("name", "address", "text")) else 110 for c in book.columns]
         self.table = Table([(c, c) for c in book.columns], widths, link="code")
+        self.table.guard = self.words.guard
         self.table.on_link = lambda row: book.edit(row["id"])
         self.table.on_tick = lambda row, on: book.tick(row["id"], on)
         self.children = [

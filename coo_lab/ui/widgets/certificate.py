@@ -15,7 +15,6 @@ from coo_lab.ui.widgets.common import (
     NoticeBar,
     Words,
     as_date,
-    busy,
     date_input,
     dropdown,
     esc,
@@ -66,7 +65,9 @@ class CertificatePage(w.VBox):
         self.findings = w.HTML()
         self.receipts = w.HTML()
         for key, button in self.buttons.items():
-            button.on_click(lambda b, key=key: busy(b, lambda: self._act(key), self._enable))
+            button.on_click(
+                lambda b, key=key: self.words.busy(b, lambda: self._act(key), self._enable)
+            )
         self.children = [
             self.heading,
             w.HBox([*self.buttons.values(), self.void_reason]),
@@ -129,16 +130,18 @@ class CertificatePage(w.VBox):
         self._parties: dict[str, tuple[w.Dropdown, w.HTML]] = {}
         self.port_pickers: dict[str, SearchPicker] = {}
         self.route_button = self.words.button("btn_generate", style="info")
-        self.route_button.on_click(lambda _b: self.form.generate_route())
+        self.route_button.on_click(lambda _b: self.words.guard(lambda: self.form.generate_route()))
         self.fob_button = w.Button(description="= Σ FOB", layout=w.Layout(width="auto"))
-        self.fob_button.on_click(lambda _b: self.form.fob_from_goods())
+        self.fob_button.on_click(lambda _b: self.words.guard(lambda: self.form.fob_from_goods()))
         self.clauses = w.SelectMultiple(options=[], layout=w.Layout(width="640px", height="70px"))
         self.clauses.observe(self._on_clauses, names="value")
         self.uploads = w.FileUpload(multiple=True, accept="")
         self.uploads.observe(self._on_upload, names="value")
         self.documents = w.HTML()
         self.clear_documents = self.words.button("btn_delete")
-        self.clear_documents.on_click(lambda _b: self.form.remove_documents())
+        self.clear_documents.on_click(
+            lambda _b: self.words.guard(lambda: self.form.remove_documents())
+        )
         countries = lookups.country_options(self.form.draft.cert_type)
         route = self._bind("transport_route", AREA, width="900px")
         return w.VBox(
@@ -304,7 +307,8 @@ class CertificatePage(w.VBox):
         if list(dest.options) != countries:
             dest.options = countries
         signer = (self.form.session.filing or {}).get("hand_signer")
-        self.bindings["hand_signer"].widget.options = [signer] if signer else []
+        names = list(dict.fromkeys([*([signer] if signer else []), *self.form.signers]))
+        self.bindings["hand_signer"].widget.options = names
 
     def _refresh_party(self, kind: str, picker: w.Dropdown, shown: w.HTML) -> None:
         base_kind = {"exporter": "exporters", "importer": "importers", "producer": "producers"}

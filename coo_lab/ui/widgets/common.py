@@ -8,6 +8,7 @@ Nothing here knows a business rule: a binding passes what the user typed to its 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from coo_lab.ui.messages import Message
 from coo_lab.ui.session import Session
 from coo_lab.ui.state import Model, Notice
 
+LOG = logging.getLogger("coo_lab.ui")
 COLOURS = {"error": "#c0392b", "warning": "#b9770e", "ok": "#1e8449", "info": "#2c3e50"}
 LABEL_WIDTH = "130px"
 LINK_STYLE = {
@@ -33,12 +35,39 @@ def esc(value: Any) -> str:
 
 
 class Words:
-    """Widget attributes that follow the session's language (description, titles, text)."""
+    """Widget attributes that follow the session's language (description, titles, text),
+    and the guard every click runs through."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._bound: list[Callable[[Language], None]] = []
+        self.on_unexpected: Callable[[BaseException], None] | None = None
         session.observe(self._on_session)
+
+    def busy(
+        self, button: w.Button, action: Callable[[], object], after: Callable[[], None]
+    ) -> None:
+        """Run a click's action with its button disabled meanwhile; ``after`` then decides
+        which buttons the new state allows."""
+        button.disabled = True
+        try:
+            self.guard(action)
+        finally:
+            button.disabled = False
+            self.guard(after)
+
+    def guard(self, action: Callable[[], object]) -> None:
+        """Run ``action``; an error the models did not turn into a message (a defect) is
+        logged for the developer and shown as a message — never as a traceback."""
+        try:
+            action()
+        except Exception as exc:
+            self.unexpected(exc)
+
+    def unexpected(self, exc: BaseException) -> None:
+        LOG.error("unexpected error in the declaration app", exc_info=exc)
+        if self.on_unexpected is not None:
+            self.on_unexpected(exc)
 
     @property
     def lang(self) -> Language:
@@ -231,8 +260,10 @@ class Table(w.VBox):
         on_link: Callable[[dict[str, Any]], None] | None = None,
         link: str | None = None,
         ticks: bool = True,
+        guard: Callable[[Callable[[], object]], None] = lambda action: action(),
     ) -> None:
         super().__init__()
+        self.guard = guard  # the page's guard: a defect in a handler becomes a message
         self.columns, self.widths = list(columns), list(widths)
         self.on_link, self.link, self.ticks = on_link, link, ticks
         self.rows: list[dict[str, Any]] = []
@@ -291,7 +322,7 @@ class Table(w.VBox):
                     tooltip=str(row.get(self.link) or ""),
                     style=LINK_STYLE,
                 )
-                button.on_click(lambda _b, row=row: self.on_link and self.on_link(row))
+                button.on_click(lambda _b, row=row: self._linked(row))
                 self.link_buttons.append(button)
                 parts.append(button)
             parts.append(w.HTML(self._grid([esc(cell(row, key)) for key, _ in self.columns])))
@@ -300,20 +331,13 @@ class Table(w.VBox):
             children.append(w.HTML(f"<i>{esc(empty)}</i>"))
         self.children = children
 
+    def _linked(self, row: dict[str, Any]) -> None:
+        if self.on_link is not None:
+            self.guard(lambda: self.on_link(row))
+
     def _ticked(self, row: dict[str, Any], on: bool) -> None:
         if self.on_tick is not None:
-            self.on_tick(row, on)
-
-
-def busy(button: w.Button, action: Callable[[], object], after: Callable[[], None]) -> None:
-    """Run a click's action with its button disabled meanwhile; ``after`` then decides
-    which buttons the new state allows."""
-    button.disabled = True
-    try:
-        action()
-    finally:
-        button.disabled = False
-        after()
+            self.guard(lambda: self.on_tick(row, on))
 
 
 def hidden(widget: w.Widget, hide: bool) -> None:

@@ -13,7 +13,6 @@ from coo_lab.ui.widgets.common import (
     Binding,
     NoticeBar,
     Words,
-    busy,
     dropdown,
     esc,
     grid,
@@ -51,7 +50,7 @@ class GoodsTab(w.VBox):
             "copy": self.editor.copy,
         }
         for key, button in self.buttons.items():
-            button.on_click(lambda b, key=key: busy(b, actions[key], self.refresh))
+            button.on_click(lambda b, key=key: self.words.busy(b, actions[key], self.refresh))
         self.grid = w.Select(options=[], rows=6, layout=w.Layout(width="760px"))
         self.grid.observe(self._on_grid, names="value")
         self.hs_text = w.HTML()
@@ -62,16 +61,24 @@ class GoodsTab(w.VBox):
             width="420px",
         )
         self.processing_button = words.button("btn_processing", style="info")
-        self.processing_button.on_click(lambda _b: self._show_processing())
+        self.processing_button.on_click(
+            lambda _b: self.words.guard(lambda: self._show_processing())
+        )
         self.processing_text = w.HTML()
         self.images = w.FileUpload(multiple=True, accept="image/*")
         self.images.observe(self._on_images, names="value")
         self.images_text = w.HTML()
+        self.area_search = text_input(width="260px", placeholder="HS / 品名 / 备案号")
+        self.area_search.observe(lambda ch: self.editor.load_filing_areas(ch["new"]), names="value")
+        self.area_list = w.Select(options=[], rows=4, layout=w.Layout(width="900px"))
+        self.area_list.observe(self._on_area, names="value")
+        self.area_box = w.VBox([self.area_search, self.area_list])
         self._dialog: ProcessingBox | None = None  # built when first opened
         self.dialog_slot = w.VBox()
         self.children = [
             self.note,
             self.filings_note,
+            self.area_box,
             w.HBox(list(self.buttons.values())),
             self.notice,
             self.grid,
@@ -143,6 +150,10 @@ class GoodsTab(w.VBox):
         if not self._drawing:
             self.editor.select(change["new"])
 
+    def _on_area(self, change: dict[str, Any]) -> None:
+        if not self._drawing and change["new"]:
+            self.editor.pick_area(change["new"])
+
     def _on_images(self, change: dict[str, Any]) -> None:
         files = [(f["name"], f.get("type", ""), bytes(f["content"])) for f in change["new"]]
         if files:
@@ -171,11 +182,23 @@ class GoodsTab(w.VBox):
         self.note.value = (
             f"<small>{esc(words('goods_need_save' if not saved else 'goods_save_hint'))}</small>"
         )
+        picker = form.preferential and form.session.offers("filings")
         if form.preferential:
-            key = "filings_pick_hint" if form.session.offers("filings") else "filings_unavailable"
+            key = "filings_pick_hint" if picker else "filings_unavailable"
             self.filings_note.value = f"<small>{esc(words(key))}</small>"
         else:
             self.filings_note.value = ""
+        hidden(self.area_box, not picker)
+        if picker:
+            self.area_list.options = [
+                (
+                    f"{a['filing_number']} | {a['hs_code']} | {a['name_en'][:50]} | "
+                    f"{a['criterion']}",
+                    a["filing_number"],
+                )
+                for a in editor.filing_areas
+            ]
+            self.area_list.value = None
         self.grid.options = [(editor.row_label(i), i) for i in range(len(editor.lines))]
         self.grid.value = editor.selected
         criteria = [c for _, c in lookups.criterion_options(form.draft.cert_type) if c]
@@ -245,9 +268,9 @@ class ProcessingBox(w.VBox):
         self.ok = words.button("btn_ok", style="primary")
         self.cancel = words.button("btn_cancel")
         self.remove = words.button("processing_remove")
-        self.ok.on_click(lambda _b: dialog.confirm())
-        self.cancel.on_click(lambda _b: dialog.close())
-        self.remove.on_click(lambda _b: dialog.remove())
+        self.ok.on_click(lambda _b: self.words.guard(lambda: dialog.confirm()))
+        self.cancel.on_click(lambda _b: self.words.guard(lambda: dialog.close()))
+        self.remove.on_click(lambda _b: self.words.guard(lambda: dialog.remove()))
         self.notice = NoticeBar(dialog, words)
         self._drawing = False
         self.children = [

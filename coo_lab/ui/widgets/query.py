@@ -13,7 +13,6 @@ from coo_lab.ui.widgets.common import (
     NoticeBar,
     Table,
     Words,
-    busy,
     date_input,
     dropdown,
     hidden,
@@ -52,25 +51,28 @@ class QueryPage(w.VBox):
         for name, widget in self.inputs.items():
             widget.observe(lambda ch, name=name: query.set(name, ch["new"]), names="value")
         self.search_button = words.button("btn_query", style="primary")
-        self.search_button.on_click(lambda b: busy(b, query.run, self._enable))
+        self.search_button.on_click(lambda b: self.words.busy(b, query.run, self._enable))
         self.reset_button = words.button("btn_reset")
-        self.reset_button.on_click(lambda _b: self._reset())
+        self.reset_button.on_click(lambda _b: self.words.guard(lambda: self._reset()))
         self.toggle = w.ToggleButton(value=True)
         self.toggle.observe(lambda _ch: self._toggle_search(), names="value")
         self.search_box = self._search_box()
         self.reason = words.label(text_input(width="200px"), "void_reason", "placeholder")
         self.action_buttons = {a: words.button(ACTION_LABELS[a]) for a in query.actions()}
         for action, button in self.action_buttons.items():
-            button.on_click(lambda b, a=action: busy(b, lambda: self._act(a), self._enable))
+            button.on_click(
+                lambda b, a=action: self.words.busy(b, lambda: self._act(a), self._enable)
+            )
         self.refresh_button = words.button("btn_refresh")
-        self.refresh_button.on_click(lambda b: busy(b, query.refresh, self._enable))
+        self.refresh_button.on_click(lambda b: self.words.busy(b, query.refresh, self._enable))
         self.table = Table([(c, c) for c in COLUMNS], WIDTHS, link="invoice_number")
+        self.table.guard = self.words.guard
         self.table.on_link = lambda row: query.open(row["id"])
         self.table.on_tick = lambda row, on: query.tick(row["id"], on)
         self.prev_button = words.button("btn_prev")
         self.next_button = words.button("btn_next")
-        self.prev_button.on_click(lambda b: busy(b, query.previous_page, self._enable))
-        self.next_button.on_click(lambda b: busy(b, query.next_page, self._enable))
+        self.prev_button.on_click(lambda b: self.words.busy(b, query.previous_page, self._enable))
+        self.next_button.on_click(lambda b: self.words.busy(b, query.next_page, self._enable))
         self.pager = w.Label()
         toolbar = [*self.action_buttons.values(), self.refresh_button, self.toggle]
         if "void" in self.action_buttons:

@@ -13,7 +13,6 @@ from coo_lab.ui.widgets.common import (
     NoticeBar,
     Table,
     Words,
-    busy,
     esc,
     hidden,
     messages_html,
@@ -41,13 +40,20 @@ class ReviewPage(w.VBox):
         self.table = Table(
             [(c, c) for c in COLUMNS], [160, 150, 80, 100, 100], link="internal_number", ticks=False
         )
+        self.table.guard = self.words.guard
         self.table.on_link = lambda row: desk.open(row["id"])
         self.prev_button = words.button("btn_prev")
         self.next_button = words.button("btn_next")
         self.refresh_button = words.button("btn_refresh")
-        self.prev_button.on_click(lambda b: busy(b, lambda: desk.load(desk.page - 1), self._enable))
-        self.next_button.on_click(lambda b: busy(b, lambda: desk.load(desk.page + 1), self._enable))
-        self.refresh_button.on_click(lambda b: busy(b, lambda: desk.load(desk.page), self._enable))
+        self.prev_button.on_click(
+            lambda b: self.words.busy(b, lambda: desk.load(desk.page - 1), self._enable)
+        )
+        self.next_button.on_click(
+            lambda b: self.words.busy(b, lambda: desk.load(desk.page + 1), self._enable)
+        )
+        self.refresh_button.on_click(
+            lambda b: self.words.busy(b, lambda: desk.load(desk.page), self._enable)
+        )
         self.pager = w.Label()
         self.detail = w.HTML()
         self.reason = words.label(
@@ -56,8 +62,8 @@ class ReviewPage(w.VBox):
         self.reason.observe(lambda ch: desk.set_reason(ch["new"]), names="value")
         self.approve_button = words.button("btn_approve", style="success")
         self.return_button = words.button("btn_return", style="danger")
-        self.approve_button.on_click(lambda b: busy(b, desk.approve, self._enable))
-        self.return_button.on_click(lambda b: busy(b, desk.return_, self._enable))
+        self.approve_button.on_click(lambda b: self.words.busy(b, desk.approve, self._enable))
+        self.return_button.on_click(lambda b: self.words.busy(b, desk.return_, self._enable))
         self.decision = w.VBox(
             [self.detail, self.reason, w.HBox([self.approve_button, self.return_button])]
         )

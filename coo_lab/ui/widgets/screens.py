@@ -9,7 +9,7 @@ import ipywidgets as w
 from coo_lab.domain.agreements import agreements
 from coo_lab.ui.accounts import FILING_FIELDS, Announcements, UserFilingForm
 from coo_lab.ui.i18n import FIELD_LABELS, pick
-from coo_lab.ui.widgets.common import Binding, NoticeBar, Table, Words, busy, esc, text_input
+from coo_lab.ui.widgets.common import Binding, NoticeBar, Table, Words, esc, text_input
 
 FILING_LABELS = {
     "ccpit_code": FIELD_LABELS["ccpit_code"],
@@ -27,7 +27,7 @@ class UserFilingPage(w.VBox):
         self.state = w.HTML()
         self.bindings = {f: Binding(form, f, text_input(), words) for f in FILING_FIELDS}
         self.button = words.button("btn_file", style="primary")
-        self.button.on_click(lambda b: busy(b, form.file, self._enable))
+        self.button.on_click(lambda b: self.words.busy(b, form.file, self._enable))
         rows = []
         for field, binding in self.bindings.items():
             binding.widget.style.description_width = "130px"
@@ -72,7 +72,7 @@ class CreatePage(w.VBox):
         self.type_buttons: dict[str, w.Button] = {}
         for a in agreements():
             button = w.Button(layout=w.Layout(width="420px"))
-            button.on_click(lambda _b, code=a.code: on_choose(code))
+            button.on_click(lambda _b, code=a.code: self.words.guard(lambda: on_choose(code)))
             words.bind(
                 lambda lang, b=button, a=a: setattr(
                     b, "description", f"{a.name_zh if lang == 'zh' else a.name_en} ({a.code})"
@@ -99,6 +99,7 @@ class AnnouncementsPage(w.VBox):
             link="title",
             ticks=False,
         )
+        self.table.guard = self.words.guard
         self.table.on_link = lambda row: board.open(row["id"])
         self.body = w.HTML()
         self.children = [
