@@ -9,21 +9,21 @@ never from the widgets. The goods tab has its own model (``GoodsEditor``), fed f
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from coo_lab.domain.agreements import agreement
-from coo_lab.domain.certificate import Attachment, Certificate
+from coo_lab.domain.certificate import Certificate
 from coo_lab.domain.lifecycle import certificate_actions
 from coo_lab.domain.parties import Exporter, Importer, Producer, SpecialClause
 from coo_lab.domain.route import transport_route
 from coo_lab.domain.rules import CheckContext, check
 from coo_lab.errors import ValidationFailed
 from coo_lab.ui import messages, service
+from coo_lab.ui.attachments import SupportingDocuments
 from coo_lab.ui.goods import GoodsEditor
-from coo_lab.ui.i18n import LABELS, Language, field_label, status_label
+from coo_lab.ui.i18n import LABELS, Language, status_label
 from coo_lab.ui.messages import Message
 from coo_lab.ui.session import Session
 from coo_lab.ui.state import Model, Notice, error_notice
@@ -64,6 +64,7 @@ class CertificateForm(Model):
         self.pdf: bytes | None = None
         self.signers: list[str] = []  # hand-signers the enterprise knows (data sync)
         self.goods = GoodsEditor(self)
+        self.documents = SupportingDocuments(self)
 
     # --- identity ------------------------------------------------------------------------
 
@@ -254,21 +255,11 @@ class CertificateForm(Model):
         return self.set("fob_usd", self.draft.goods_fob_total())
 
     def add_documents(self, files: list[tuple[str, str, bytes]]) -> bool:
-        """佐证材料: each file recorded by name, type, size and SHA-256."""
-        docs = list(self.draft.supporting_documents)
-        docs += [
-            Attachment(
-                name=name,
-                content_type=ctype or "application/octet-stream",
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-            )
-            for name, ctype, content in files
-        ]
-        return self.set("supporting_documents", docs)
+        """佐证材料 added (see ``SupportingDocuments``)."""
+        return self.documents.add(files)
 
     def remove_documents(self) -> bool:
-        return self.set("supporting_documents", [])
+        return self.documents.remove_all()
 
     # --- messages ------------------------------------------------------------------------
 
@@ -287,7 +278,7 @@ class CertificateForm(Model):
     def save(self) -> bool:
         """保存 (暂存): the basic info; the first save gives the internal number."""
         if self.input_errors:
-            self.tell(self._fix_first())
+            self.tell(messages.fix_first(self.input_errors))
             return False
 
         def go() -> Certificate:
@@ -301,6 +292,8 @@ class CertificateForm(Model):
             return False
         self._adopt_certificate(saved)
         self.dirty.clear()
+        if self.documents.pending and not self.documents.flush():
+            return False  # saved; the upload's refusal is the notice
         self.changed("all")
         return True
 
@@ -317,7 +310,11 @@ class CertificateForm(Model):
                 self.checked_locally_only = False
         self.findings = messages.from_findings(found)
         total = messages.count(self.findings)
-        self.tell(self._findings_notice() if total else Notice.of("ok", "no_findings"))
+        self.tell(
+            messages.findings_notice(self.findings, local_only=self.checked_locally_only)
+            if total
+            else Notice.of("ok", "no_findings")
+        )
         self.changed("findings")
         return total
 
@@ -338,7 +335,7 @@ class CertificateForm(Model):
                 kind,
                 zh.format(status=status_label(self.draft.status, Language.ZH)),
                 en.format(status=status_label(self.draft.status, Language.EN)),
-                self._finding_lines(),
+                messages.lines(self.findings),
             )
         )
         self.changed("all")
@@ -413,12 +410,14 @@ class CertificateForm(Model):
         if not self.saved:
             self.tell(Notice.of("error", "not_saved_yet"))
             return False
-        pdf = self._write(lambda: self._client.certificates.pdf(self.draft.id, purpose=purpose))
+        certs = self._client.certificates
+        fetch = certs.pdf if purpose == "print" else certs.preview
+        pdf = self._write(lambda: fetch(self.draft.id))
         if pdf is None:
             return False
-        self.pdf = pdf
-        if purpose == "print":
+        if purpose == "print":  # a print is logged and moves the status: show it
             self.load(self.draft.id)
+        self.pdf = pdf
         self.changed("pdf")
         return True
 
@@ -454,32 +453,3 @@ class CertificateForm(Model):
         self.draft.goods = saved.goods
         self.draft.version = saved.version
         self.findings = {k: v for k, v in self.findings.items() if not k.startswith("goods")}
-
-    def _finding_lines(self) -> tuple[tuple[str, str], ...]:
-        zh, en = Language.ZH, Language.EN
-        return tuple(
-            (f"{field_label(p, zh)}：{m.text(zh)}", f"{field_label(p, en)}: {m.text(en)}")
-            for p, ms in self.findings.items()
-            for m in ms
-        )
-
-    def _findings_notice(self) -> Notice:
-        lines = self._finding_lines()
-        total = len(lines)
-        note_zh = "" if not self.checked_locally_only else "（本地检查）"
-        note_en = "" if not self.checked_locally_only else " (local check)"
-        worst = "error" if messages.count(self.findings, "error") else "warning"
-        zh, en = f"发现 {total} 个问题{note_zh}：", f"{total} finding(s){note_en}:"
-        return Notice(worst, zh, en, lines)
-
-    def _fix_first(self) -> Notice:
-        zh, en = LABELS["fix_fields"]
-        lines = tuple(
-            (
-                f"{field_label(path, Language.ZH)}：{m.zh}",
-                f"{field_label(path, Language.EN)}: {m.en}",
-            )
-            for path, ms in self.input_errors.items()
-            for m in ms
-        )
-        return Notice("error", zh, en, lines)

@@ -230,6 +230,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "sync_count": ("同步数量", "Count"),
     "remark": ("备注", "Remark"),
     "assessment": ("原产地判定", "Origin assessment"),
+    # status push
+    "push_channel": ("请选择推送方式", "Choose the channel"),
+    "push_mode": ("请选择订阅方式", "Choose the subscription mode"),
+    "push_content": ("请选择订阅内容", "Choose what to follow"),
+    "push_records": ("订阅信息记录", "Subscriptions"),
+    "push_request_code": ("获取验证码", "Send a code"),
+    "push_verify": ("绑定", "Bind"),
+    "push_unbind": ("解除绑定", "Unbind"),
+    "push_subscribe": ("订阅", "Subscribe"),
+    "push_cancel": ("取消订阅", "Cancel subscription"),
+    "push_active_only": ("有效订阅信息", "Active only"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

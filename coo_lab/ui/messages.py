@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from coo_lab.errors import ValidationFailed
-from coo_lab.ui.i18n import Language
+from coo_lab.ui.i18n import LABELS, Language, field_label
+from coo_lab.ui.state import Notice
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,30 @@ def under(grouped: Mapping[str, list[Message]], field: str) -> list[Message]:
 def count(grouped: Mapping[str, list[Message]], severity: str | None = None) -> int:
     return sum(
         1 for messages in grouped.values() for m in messages if severity in (None, m.severity)
+    )
+
+
+def lines(grouped: Mapping[str, list[Message]]) -> tuple[tuple[str, str], ...]:
+    """One (zh, en) line per message, each led by the name of its field."""
+    zh, en = Language.ZH, Language.EN
+    return tuple(
+        (f"{field_label(p, zh)}：{m.text(zh)}", f"{field_label(p, en)}: {m.text(en)}")
+        for p, ms in grouped.items()
+        for m in ms
+    )
+
+
+def fix_first(grouped: Mapping[str, list[Message]]) -> Notice:
+    """ "Correct these fields first", with the fields."""
+    zh, en = LABELS["fix_fields"]
+    return Notice("error", zh, en, lines(grouped))
+
+
+def findings_notice(grouped: Mapping[str, list[Message]], *, local_only: bool) -> Notice:
+    """The outcome of a check: how many findings, which, and whether only local rules ran."""
+    found = lines(grouped)
+    note_zh, note_en = ("（本地检查）", " (local check)") if local_only else ("", "")
+    worst = "error" if count(grouped, "error") else "warning"
+    return Notice(
+        worst, f"发现 {len(found)} 个问题{note_zh}：", f"{len(found)} finding(s){note_en}:", found
     )

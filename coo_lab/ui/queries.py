@@ -154,10 +154,8 @@ class CertificateQuery(Model):
             "amend": lambda r: certs.amend_reissue(r["id"]),
             "delete": lambda r: certs.delete(r["id"], r["version"]),
             "void": lambda r: certs.void(r["id"], reason.strip(), r["version"]),
-            "preview": lambda r: self.pdfs.__setitem__(
-                r["id"], certs.pdf(r["id"], purpose="preview")
-            ),
-            "print": lambda r: self.pdfs.__setitem__(r["id"], certs.pdf(r["id"], purpose="print")),
+            "preview": lambda r: self.pdfs.__setitem__(r["id"], certs.preview(r["id"])),
+            "print": lambda r: self.pdfs.__setitem__(r["id"], certs.pdf(r["id"])),
         }
         failures = self.each(rows, calls[action])
         done = len(rows) - len(failures)

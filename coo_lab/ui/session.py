@@ -26,8 +26,9 @@ DEFAULT_URL = "http://127.0.0.1:8700"
 FEATURES: dict[str, tuple[str, str]] = {
     "filings": ("filings", "list"),
     "data_sync": ("data_sync", "history"),
-    "push": ("push", "list"),
+    "push": ("push", "subscribe"),
     "pdf": ("certificates", "pdf"),
+    "documents": ("certificates", "upload"),
 }
 
 

@@ -168,6 +168,7 @@ class DeclarationApp:
         from coo_lab.ui.accounts import Announcements, UserFilingForm
         from coo_lab.ui.basedata import BaseDataBook
         from coo_lab.ui.filings import DataSyncDesk, FilingForm
+        from coo_lab.ui.push import PushDesk
         from coo_lab.ui.queries import CertificateQuery
         from coo_lab.ui.review import FilingReviewDesk, ReviewDesk
         from coo_lab.ui.widgets.basedata import BaseDataPage
@@ -178,6 +179,7 @@ class DeclarationApp:
             FilingQueryPage,
             FilingReviewPage,
         )
+        from coo_lab.ui.widgets.push import PushPage
         from coo_lab.ui.widgets.query import QueryPage
         from coo_lab.ui.widgets.review import ReviewPage
         from coo_lab.ui.widgets.screens import (
@@ -200,6 +202,7 @@ class DeclarationApp:
             "filing_form": lambda: FilingPage(self._model(key, FilingForm), words),
             "filing_query": lambda: FilingQueryPage(self._filing_query(), words),
             "sync": lambda: DataSyncPage(self._model(key, DataSyncDesk), words),
+            "push": lambda: PushPage(self._model(key, PushDesk), words),
         }
         if key in ("preferential", "general", "void"):
             query = CertificateQuery(session, key)

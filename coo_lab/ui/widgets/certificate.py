@@ -278,13 +278,10 @@ class CertificatePage(w.VBox):
             binding.refresh()
         for kind, (picker, shown) in self._parties.items():
             self._refresh_party(kind, picker, shown)
+        docs = form.documents.names()
         self.documents.value = "<br>".join(
-            f"{esc(a.name)} ({a.size} B)" for a in d.supporting_documents
-        ) + (
-            f" <small>{esc(self.words('attachments_note'))}</small>"
-            if d.supporting_documents
-            else ""
-        )
+            f"{esc(name)} ({size} B)" + ("" if kept else " ⏳") for name, size, kept in docs
+        ) + (f" <small>{esc(self.words('attachments_note'))}</small>" if docs else "")
         self.fob_button.tooltip = f"Σ {d.goods_fob_total()}"
         self.findings.value = self._findings_html()
         self.receipts.value = self._receipts_html()

@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from coo_lab.ui import lookups
 from coo_lab.ui.form import CertificateForm
-from coo_lab.ui.goods import MAX_MATERIALS, ProcessingDialog
+from coo_lab.ui.processing import MAX_MATERIALS, ProcessingDialog
 from coo_lab.ui.widgets.common import (
     Binding,
     NoticeBar,

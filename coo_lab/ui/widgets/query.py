@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import ipywidgets as w
@@ -74,6 +75,7 @@ class QueryPage(w.VBox):
         self.prev_button.on_click(lambda b: self.words.busy(b, query.previous_page, self._enable))
         self.next_button.on_click(lambda b: self.words.busy(b, query.next_page, self._enable))
         self.pager = w.Label()
+        self.pdf_links = w.HTML()
         toolbar = [*self.action_buttons.values(), self.refresh_button, self.toggle]
         if "void" in self.action_buttons:
             toolbar.insert(list(self.action_buttons).index("void") + 1, self.reason)
@@ -84,6 +86,7 @@ class QueryPage(w.VBox):
             NoticeBar(query, words),
             self.table,
             w.HBox([self.prev_button, self.pager, self.next_button]),
+            self.pdf_links,
         ]
         query.observe(self._on_query)
         words.bind(lambda _l: self._relabel())
@@ -167,6 +170,11 @@ class QueryPage(w.VBox):
             empty=self.words("no_rows"),
         )
         self.pager.value = self.words("total_rows", total=q.total, page=q.page, pages=q.pages)
+        self.pdf_links.value = " ".join(
+            f'<a download="{cert_id}.pdf" href="data:application/pdf;base64,'
+            f'{base64.b64encode(pdf).decode()}">{cert_id}.pdf</a>'
+            for cert_id, pdf in q.pdfs.items()
+        )
         self._enable()
 
     def _enable(self) -> None:
