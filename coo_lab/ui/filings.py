@@ -1,11 +1,10 @@
-"""Product filing (商品备案) and data sync (数据同步): thin screen models over
-``client.filings`` and ``client.data_sync`` (the service parts built beside this app).
+"""Product filing (商品备案): thin screen models over ``client.filings`` (a service part
+built beside this app).
 
 The filing form: the product, its raw materials and components (at least one), the
 preferential areas asked for (ECFA alone — the domain model says so), and per area the
 status, criterion, filing number and review remark the service gives. The query: HS code,
-names, status and the application dates, with row actions on the ticked rows. Data sync: the
-two sync buttons and the history of runs.
+names, status and the application dates, with row actions on the ticked rows.
 """
 
 from __future__ import annotations
@@ -314,48 +313,4 @@ class FilingQuery(Model):
             )
         else:
             self.tell(Notice("ok", f"{done} 条已处理。", f"{done} done."))
-        return done
-
-
-class DataSyncDesk(Model):
-    """数据同步: 同步企业信息, 同步商品备案信息, and the history of runs (同步列表)."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self.rows: list[dict[str, Any]] = []
-
-    def reload(self) -> None:
-        def go() -> None:
-            body = self.session.client.get(f"{V1}/data-sync/runs", page=1, page_size=100)
-            self.rows = body["items"]
-
-        self.perform(go)
-        self.changed("rows")
-
-    def sync(self, kind: str) -> bool:
-        """Run one sync (``enterprise_info`` or ``product_filings``) with a progress bar; the
-        run (a history row, failed ones too) says how it went."""
-        sync = self.session.client.data_sync
-        call = {
-            "enterprise_info": sync.sync_enterprise_info,
-            "product_filings": sync.sync_product_filings,
-        }[kind]
-        runs: list[dict[str, Any]] = []
-        failures = self.each([kind], lambda _k: runs.append(call()))
-        self.reload()
-        if failures:
-            self.tell(failures[0])
-            return False
-        run = runs[0]
-        done = run.get("status") == "completed"
-        self.tell(
-            Notice(
-                "ok" if done else "error",
-                f"{run.get('status_zh', '')}：{run.get('remark', '')}（{run.get('count', 0)}）",
-                f"{run.get('status', '')}: {run.get('remark', '')} ({run.get('count', 0)})",
-            )
-        )
-        if done and kind == "enterprise_info":
-            self.session.refresh()
         return done

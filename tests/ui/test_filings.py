@@ -13,7 +13,9 @@ import pytest
 from coo_lab import client as client_module
 from coo_lab import samples
 from coo_lab.client import Client
-from coo_lab.ui.widgets.filings import DataSyncPage, FilingPage, FilingReviewPage
+from coo_lab.ui.widgets.datasync import DataSyncPage
+from coo_lab.ui.widgets.filings import FilingPage
+from coo_lab.ui.widgets.review import FilingReviewPage
 
 pytestmark = pytest.mark.skipif(
     not hasattr(client_module, "Filings"), reason="client.filings is not in this branch yet"

@@ -167,21 +167,18 @@ class DeclarationApp:
     def _build(self, key: str) -> w.Widget:
         from coo_lab.ui.accounts import Announcements, UserFilingForm
         from coo_lab.ui.basedata import BaseDataBook
-        from coo_lab.ui.filings import DataSyncDesk, FilingForm
+        from coo_lab.ui.datasync import DataSyncDesk
+        from coo_lab.ui.filings import FilingForm
         from coo_lab.ui.push import PushDesk
         from coo_lab.ui.queries import CertificateQuery
         from coo_lab.ui.review import FilingReviewDesk, ReviewDesk
         from coo_lab.ui.widgets.basedata import BaseDataPage
         from coo_lab.ui.widgets.certificate import CertificatePage
-        from coo_lab.ui.widgets.filings import (
-            DataSyncPage,
-            FilingPage,
-            FilingQueryPage,
-            FilingReviewPage,
-        )
+        from coo_lab.ui.widgets.datasync import DataSyncPage
+        from coo_lab.ui.widgets.filings import FilingPage, FilingQueryPage
         from coo_lab.ui.widgets.push import PushPage
         from coo_lab.ui.widgets.query import QueryPage
-        from coo_lab.ui.widgets.review import ReviewPage
+        from coo_lab.ui.widgets.review import FilingReviewPage, ReviewPage
         from coo_lab.ui.widgets.screens import (
             AnnouncementsPage,
             CreatePage,

@@ -1,5 +1,5 @@
-"""Product filing (商品备案: form and query), data sync (数据同步) and the reviewer's
-filing review — thin views over their models in ``coo_lab.ui.filings`` / ``review``."""
+"""Product filing (商品备案): the form and the query — thin views over their models in
+``coo_lab.ui.filings``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from coo_lab.domain.agreements import agreement, agreements
-from coo_lab.ui.filings import MATERIAL_FIELDS, DataSyncDesk, FilingForm, FilingQuery
+from coo_lab.domain.agreements import agreements
+from coo_lab.ui.filings import MATERIAL_FIELDS, FilingForm, FilingQuery
 from coo_lab.ui.i18n import status_label
-from coo_lab.ui.review import FilingReviewDesk
 from coo_lab.ui.widgets.common import (
     Binding,
     NoticeBar,
@@ -20,7 +19,6 @@ from coo_lab.ui.widgets.common import (
     dropdown,
     esc,
     grid,
-    hidden,
     messages_html,
     text_input,
 )
@@ -28,7 +26,7 @@ from coo_lab.ui.widgets.common import (
 PREFERENTIAL = [a for a in agreements() if a.preferential]
 
 
-def _areas_html(areas: list[dict[str, Any]], words: Words) -> str:
+def areas_html(areas: list[dict[str, Any]], words: Words) -> str:
     rows = "".join(
         f"<tr><td>{i}</td><td>{esc(a.get('filing_number') or '-')}</td>"
         f"<td>{esc(a['agreement'])}</td><td>{esc(status_label(a['status'], words.lang))}</td>"
@@ -162,7 +160,7 @@ class FilingPage(w.VBox):
             self.wholly.value = bool(form.values.get("wholly_obtained"))
             self.areas_messages.value = messages_html(form.messages("areas"), self.words.lang)
             record = form.record or {}
-            self.areas_state.value = _areas_html(record.get("areas", []), self.words)
+            self.areas_state.value = areas_html(record.get("areas", []), self.words)
             self._draw_materials()
             self.receipts.value = "".join(
                 f"<div><small>{esc(r['at'][:16].replace('T', ' '))} "
@@ -274,177 +272,3 @@ class FilingQueryPage(w.VBox):
         writer = self.query.session.can_write
         for button in self.actions.values():
             button.disabled = not writer or not self.query.ticked
-
-
-class DataSyncPage(w.VBox):
-    """数据同步: the two sync buttons, 刷新, and the history (同步列表)."""
-
-    COLUMNS = (
-        "sync_type",
-        "sync_status",
-        "requested_by",
-        "requested_at",
-        "updated_at",
-        "sync_count",
-        "remark",
-    )
-    KEYS = (
-        "sync_type_zh",
-        "status_zh",
-        "requested_by",
-        "requested_at",
-        "updated_at",
-        "count",
-        "remark",
-    )
-
-    def __init__(self, desk: DataSyncDesk, words: Words) -> None:
-        super().__init__()
-        self.desk, self.words = desk, words
-        self.enterprise = words.button("sync_enterprise", style="primary")
-        self.filings = words.button("sync_filings", style="primary")
-        self.refresh_button = words.button("btn_refresh")
-        self.enterprise.on_click(
-            lambda b: self.words.busy(b, lambda: desk.sync("enterprise_info"), self._enable)
-        )
-        self.filings.on_click(
-            lambda b: self.words.busy(b, lambda: desk.sync("product_filings"), self._enable)
-        )
-        self.refresh_button.on_click(lambda b: self.words.busy(b, desk.reload, self._enable))
-        self.table = Table(
-            list(zip(self.KEYS, self.KEYS, strict=True)),
-            [110, 90, 110, 140, 140, 70, 260],
-            ticks=False,
-        )
-        self.children = [
-            words.label(w.HTML(), "menu_sync", "value"),
-            words.label(w.HTML(), "sync_enterprise_hint", "value"),
-            words.label(w.HTML(), "sync_filings_hint", "value"),
-            w.HBox([self.enterprise, self.filings, self.refresh_button]),
-            NoticeBar(desk, words),
-            self.table,
-        ]
-        desk.observe(lambda what: self.refresh() if what == "rows" else None)
-        words.bind(lambda _l: self.refresh())
-
-    def _cell(self, row: dict[str, Any], key: str) -> str:
-        value = row.get(key)
-        if key in ("requested_at", "updated_at"):
-            return (value or "")[:16].replace("T", " ")
-        if self.words.lang == "en" and key in ("sync_type_zh", "status_zh"):
-            return str(row.get(key.removesuffix("_zh")) or "")
-        return "" if value is None else str(value)
-
-    def refresh(self) -> None:
-        self.table.show(
-            self.desk.rows,
-            [self.words(c) for c in self.COLUMNS],
-            self._cell,
-            empty=self.words("no_rows"),
-        )
-        self._enable()
-
-    def _enable(self) -> None:
-        writer = self.desk.session.can_write
-        self.enterprise.disabled = self.filings.disabled = not writer
-
-
-class FilingReviewPage(w.VBox):
-    """The reviewer's product filings: the queue, a filing with the engine's verdict per
-    area, approve (with a remark) or return (with a reason) an area."""
-
-    COLUMNS = ("company_name", "hs_code", "name_en", "areas", "submitted_at")
-
-    def __init__(self, desk: FilingReviewDesk, words: Words) -> None:
-        super().__init__()
-        self.desk, self.words = desk, words
-        self.table = Table(
-            [(c, c) for c in self.COLUMNS], [200, 90, 220, 150, 100], link="id", ticks=False
-        )
-        self.table.guard = self.words.guard
-        self.table.on_link = lambda row: desk.open(row["id"])
-        self.detail = w.HTML()
-        self.area = dropdown([], "300px")
-        self.text = words.label(
-            text_input(area=True, width="520px"), "return_reason", "placeholder"
-        )
-        self.approve = words.button("btn_approve", style="success")
-        self.return_ = words.button("btn_return", style="danger")
-        self.approve.on_click(
-            lambda b: self.words.busy(b, lambda: self._decide(True), self._enable)
-        )
-        self.return_.on_click(
-            lambda b: self.words.busy(b, lambda: self._decide(False), self._enable)
-        )
-        self.decision = w.VBox(
-            [self.detail, self.area, self.text, w.HBox([self.approve, self.return_])]
-        )
-        self.children = [
-            words.label(w.HTML(), "menu_review_filings", "value"),
-            NoticeBar(desk, words),
-            self.table,
-            self.decision,
-        ]
-        desk.observe(lambda what: self.refresh() if what in ("rows", "current") else None)
-        words.bind(lambda _l: self.refresh())
-
-    def _decide(self, approve: bool) -> None:
-        if self.area.value and self.desk.decide(self.area.value, approve, self.text.value):
-            self.text.value = ""
-
-    def _cell(self, row: dict[str, Any], key: str) -> str:
-        if key == "areas":
-            return " ".join(a["agreement"] for a in row["areas"] if a["status"] == "submitted")
-        if key == "submitted_at":
-            return (row.get(key) or "-")[:10]
-        return str(row.get(key) or "-")
-
-    def refresh(self) -> None:
-        desk, words = self.desk, self.words
-        self.table.show(
-            desk.rows,
-            [c for c in self.COLUMNS],
-            self._cell,
-            link_heading="#",
-            empty=words("no_rows"),
-        )
-        cur = desk.current
-        hidden(self.decision, cur is None)
-        if cur is not None:
-            waiting = [a["agreement"] for a in cur["areas"] if a["status"] == "submitted"]
-            self.area.options = [(f"{agreement(c).name_zh} ({c})", c) for c in waiting]
-            self.detail.value = self._detail_html(cur)
-        self._enable()
-
-    def _detail_html(self, cur: dict[str, Any]) -> str:
-        words, table = self.words, "<table style='font-size:12px'>{}</table>"
-
-        def tests(v: dict[str, Any]) -> str:
-            key = "detail_zh" if words.lang == "zh" else "detail_en"
-            return "".join(f"<div>{esc(t[key])}</div>" for t in v.get("tests", []))
-
-        verdicts = "".join(
-            f"<tr><td>{esc(v['agreement'])}</td><td>{'✔' if v['qualifies'] else '✖'}</td>"
-            f"<td>{esc(v.get('criterion') or '')}</td>"
-            f"<td>{esc(v.get('problem') or '')}{tests(v)}</td></tr>"
-            for v in cur.get("assessments", [])
-        )
-        materials = "".join(
-            f"<tr><td>{esc(m['hs_code'])}</td><td>{esc(m['name'])}</td>"
-            f"<td>{esc(m['origin_country'])}</td><td>{esc(m['value'])}</td>"
-            f"<td>{'✔' if m['originating'] else ''}</td></tr>"
-            for m in cur.get("materials", [])
-        )
-        return (
-            f"<h4>{esc(cur['company_name'])} · {esc(cur['hs_code'])} {esc(cur['name_en'])} "
-            f"{esc(cur.get('name_cn'))}</h4><p>{esc(cur.get('manufacturer'))}</p>"
-            f"<p>{esc(cur.get('process_description'))}</p>"
-            + table.format(materials)
-            + _areas_html(cur["areas"], words)
-            + f"<b>{esc(words('assessment'))}</b>"
-            + table.format(verdicts)
-        )
-
-    def _enable(self) -> None:
-        pending = bool(self.area.options)
-        self.approve.disabled = self.return_.disabled = not pending
