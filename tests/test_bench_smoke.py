@@ -25,6 +25,7 @@ BENCH = Path(__file__).parent.parent / "bench"
         "push.py",
         "sync.py",
         "warehouse.py",
+        "ui.py",
     ],
 )
 def test_bench_runs(script: str) -> None:

@@ -84,6 +84,17 @@ def test_hs_parent() -> None:
     assert hs_parent("999999") is None
 
 
+def test_search_hs_by_code_and_words() -> None:
+    assert [e.code for e in codes.search_hs("8516")][:3] == ["851610", "851621", "851629"]
+    assert [e.code for e in codes.search_hs("8516.60.9000")] == ["851660"]
+    assert [e.code for e in codes.search_hs("85", level=4)][:2] == ["8501", "8502"]
+    ovens = codes.search_hs("ovens domestic")
+    assert "851660" in [e.code for e in ovens]
+    assert all("ovens" in e.description.casefold() for e in ovens)
+    assert codes.search_hs("  ") == [] and codes.search_hs("zzzz-no-such-word") == []
+    assert len(codes.search_hs("of", limit=5)) == 5
+
+
 def test_normalize_and_heading() -> None:
     assert normalize_hs("6109.10.00") == "61091000"
     assert normalize_hs(" 6109 10 ") == "610910"

@@ -233,6 +233,35 @@ def hs_heading(code: str) -> str:
     return normalize_hs(code)[:4]
 
 
+def search_hs(query: str, *, level: int | None = 6, limit: int = 20) -> list[HSEntry]:
+    """Entries for an HS picker, in nomenclature order.
+
+    Digits search by code prefix ("8516" → the subheadings of heading 8516; an 8/10-digit
+    national code → its 6-digit subheading); words search the descriptions, every word
+    having to appear (case-insensitive). ``level`` (2, 4 or 6; ``None`` for all) keeps one
+    level of the nomenclature.
+    """
+    text = " ".join(query.split())
+    if not text or limit <= 0:
+        return []
+    digits = normalize_hs(text)
+    if digits.isdigit():
+        prefix = digits[:6]
+        found = (e for e in _hs_table().values() if e.code.startswith(prefix))
+    else:
+        words = text.casefold().split()
+        found = (
+            e for e in _hs_table().values() if all(w in e.description.casefold() for w in words)
+        )
+    result = []
+    for entry in found:
+        if level is None or entry.level == level:
+            result.append(entry)
+            if len(result) == limit:
+                break
+    return result
+
+
 # --- countries -----------------------------------------------------------------------------
 
 
