@@ -2,6 +2,7 @@
 
 coo-lab serve [--db PATH] [--host 127.0.0.1] [--port 8700]   run the service
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
+coo-lab up                   everything on localhost: service, sync, Voilà, JupyterLab
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
 coo-lab tour                 walk through the domain API on sample data
 coo-lab check CERT.json      review a certificate (JSON) as the authority would
@@ -138,6 +139,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_up(args: argparse.Namespace) -> int:
+    from coo_lab.launch import up
+
+    return up(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     from coo_lab.errors import CooLabError
 
@@ -158,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--keep", action="store_true", help="add to an existing store")
+    p = sub.add_parser("up", help="service, demo data, sync, Voilà and JupyterLab on localhost")
+    from coo_lab.launch import add_arguments
+
+    add_arguments(p)
     sub.add_parser("tour", help="walk through the domain API on sample data")
     p = sub.add_parser("check", help="review a certificate given as JSON")
     p.add_argument("file")
@@ -184,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         "rules": cmd_rules,
         "origin": cmd_origin,
         "sync": cmd_sync,
+        "up": cmd_up,
     }[args.command]
     try:
         return handler(args)

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from coo_lab.dashboard.jupyter import defer_rfc3987_syntax
+
+defer_rfc3987_syntax()  # nbformat (nbclient) imports in seconds, not 2–12 s: see that module
+
 DEMO_TODAY = date(2026, 11, 1)
 DEMO_SCALE = 3000
 DEMO_MANAGER = "haixing_manager"

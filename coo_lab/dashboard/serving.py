@@ -94,6 +94,7 @@ def voila_command(
     command = [
         sys.executable,
         "-m",
+        "coo_lab.dashboard.jupyter",  # voila, without its slowest import (see there)
         "voila",
         str(Path(root_dir).absolute()),
         "--no-browser",

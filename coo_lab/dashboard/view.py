@@ -3,6 +3,7 @@ table, around a ``ManagerDashboard`` that holds all the state.
 
     from coo_lab.dashboard.view import ManagerDashboardView
     ManagerDashboardView.open("data/coo.duckdb").widget     # the last line of a notebook cell
+    show(board.figures["fob"])                              # one figure, in a notebook
 
 Changing a filter re-reads the file with the new filters; "刷新 Refresh" re-reads it with
 the same ones (after a sync). A bad choice or a missing file shows as a message, never as a
@@ -45,6 +46,14 @@ def figure_output(fig: go.Figure) -> dict[str, Any]:
         "data": {PLOTLY_MIME: spec, "text/plain": f"<plotly figure: {title}>"},
         "metadata": {},
     }
+
+
+def show(fig: go.Figure) -> None:
+    """Display a figure in a notebook as plotly's MIME bundle (``fig.show()`` would import
+    nbformat, about 2 s here, and the "notebook" renderer embeds all of plotly.js)."""
+    from IPython.display import display
+
+    display(figure_output(fig)["data"], raw=True)
 
 
 def message_html(error: BaseException) -> str:
