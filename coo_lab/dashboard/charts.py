@@ -72,7 +72,6 @@ def _layout(fig: go.Figure, title_zh: str, title_en: str, subtitle: str, **extra
         "font": {"family": FONT, "size": 12},
         "height": 380,
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
-        "legend": {"orientation": "h", "y": -0.18},
     }
     fig.update_layout(**{**layout, **extra})
     return fig
@@ -148,11 +147,12 @@ def fta_usage(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     _layout(
         fig,
         "自贸协定利用率（按伙伴国）",
-        "FTA usage by partner country, missed preference",
+        "FTA usage by partner country, missed preference (FOB USD)",
         subtitle,
         barmode="stack",
-        xaxis={"title": "FOB (USD)"},
-        height=max(380, 60 + 26 * len(rows)),
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"l": 60, "r": 20, "t": 70, "b": 90},
+        height=max(380, 90 + 26 * len(rows)),
     )
     return _empty(fig) if frame.empty else fig
 

@@ -28,7 +28,7 @@ from coo_lab.errors import CooLabError, ValidationFailed
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOT_CONFIG = {"displaylogo": False}
-ALL = "全部 all"
+ALL = ("全部 all", "")  # the "everything" choice ("": a Dropdown shows None as no choice)
 
 CARD_STYLE = (
     "display:inline-block;min-width:150px;margin:4px;padding:8px 12px;border-radius:6px;"
@@ -115,9 +115,9 @@ class ManagerDashboardView:
         layout = w.Layout(width="auto")
         self.start = w.DatePicker(description="开始 from", layout=layout)
         self.end = w.DatePicker(description="结束 to", layout=layout)
-        self.agreement = w.Dropdown(description="协定 agreement", options=[(ALL, None)])
-        self.destination = w.Dropdown(description="目的国 destination", options=[(ALL, None)])
-        self.exporter = w.Dropdown(description="出口商 exporter", options=[(ALL, None)])
+        self.agreement = w.Dropdown(description="协定 agreement", options=[ALL])
+        self.destination = w.Dropdown(description="目的国 destination", options=[ALL])
+        self.exporter = w.Dropdown(description="出口商 exporter", options=[ALL])
         for dropdown in (self.agreement, self.destination, self.exporter):
             dropdown.style.description_width = "initial"
             dropdown.layout.width = "auto"
@@ -136,10 +136,6 @@ class ManagerDashboardView:
         charts = self.outputs
         self.widget = w.VBox(
             [
-                w.HTML(
-                    "<h2 style='margin:4px 0'>原产地证管理看板 · "
-                    "Certificates of origin — manager dashboard</h2>"
-                ),
                 self.source,
                 w.HBox(
                     [self.start, self.end, self.agreement],
@@ -173,9 +169,9 @@ class ManagerDashboardView:
         return Filters(
             start=self.start.value,
             end=self.end.value,
-            agreement=self.agreement.value,
-            destination=self.destination.value,
-            exporter=self.exporter.value,
+            agreement=self.agreement.value or None,
+            destination=self.destination.value or None,
+            exporter=self.exporter.value or None,
         )
 
     def _changed(self, _change: dict[str, Any]) -> None:
@@ -199,7 +195,7 @@ class ManagerDashboardView:
         try:
             self.start.value = self.end.value = None
             for dropdown in (self.agreement, self.destination, self.exporter):
-                dropdown.value = None
+                dropdown.value = ALL[1]
         finally:
             self._quiet = False
         self.refresh()
@@ -216,8 +212,8 @@ class ManagerDashboardView:
                 (self.exporter, options.exporters),
             ):
                 value = dropdown.value
-                dropdown.options = [(ALL, None), *choices]
-                dropdown.value = value if value in {v for _, v in choices} else None
+                dropdown.options = [ALL, *choices]
+                dropdown.value = value if value in {v for _, v in choices} else ALL[1]
         finally:
             self._quiet = False
 

@@ -52,6 +52,7 @@ def test_filters_from_the_widgets(demo_site) -> None:
     assert view.board.filters.destination == "KOR" and view.board.filters.exporter == "311120218"
     view.reset_button.click()
     assert view.board.filters.agreement is None and view.start.value is None
+    assert view.agreement.label == "全部 all"
     assert view.board.kpis.approved == everything
 
 
