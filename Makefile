@@ -25,9 +25,10 @@ system-packages:
 
 STORE ?= data/coo_lab.sqlite
 
+# everything on localhost with the demo data: the service, a sync into data/coo.duckdb,
+# Voilà (dashboards/) and JupyterLab (notebooks/); prints the URLs; Ctrl-C stops it all
 run: $(STAMP)
-	@test -f $(STORE) || $(BIN)/coo-lab demo --db $(STORE)
-	$(BIN)/coo-lab serve --db $(STORE)
+	$(BIN)/coo-lab up --db $(STORE)
 
 demo: $(STAMP)
 	$(BIN)/coo-lab demo --db $(STORE)

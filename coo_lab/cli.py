@@ -3,6 +3,7 @@
 coo-lab serve [--db PATH|URL] [--port 8700] [--workers N] [--smtp-host H …]   run the service
 coo-lab demo [--db PATH] [--scale N]   fill a store with a realistic demo data set
 coo-lab copy-store SOURCE TARGET   copy a store into an empty one (SQLite → PostgreSQL)
+coo-lab up                   everything on localhost: service, sync, Voilà, JupyterLab
 coo-lab sync --username U    mirror the service's change feed into a DuckDB file
 coo-lab template PATH        write the Excel template for bulk certificate imports
 coo-lab tour                 walk through the domain API on sample data
@@ -199,6 +200,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_up(args: argparse.Namespace) -> int:
+    from coo_lab.launch import up
+
+    return up(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     from coo_lab.errors import CooLabError
 
@@ -244,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("source", help="SQLite file or postgresql:// URL")
     p.add_argument("target", help="an empty store: SQLite file or postgresql:// URL")
+    p = sub.add_parser("up", help="service, demo data, sync, Voilà and JupyterLab on localhost")
+    from coo_lab.launch import add_arguments
+
+    add_arguments(p)
     sub.add_parser("tour", help="walk through the domain API on sample data")
     p = sub.add_parser("check", help="review a certificate given as JSON")
     p.add_argument("file")
@@ -274,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         "origin": cmd_origin,
         "sync": cmd_sync,
         "template": cmd_template,
+        "up": cmd_up,
     }[args.command]
     try:
         return handler(args)

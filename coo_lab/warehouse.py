@@ -473,3 +473,36 @@ def backlog(
     """
     with _connection(path) as con:
         return _frame(con, sql, [as_of, *params])
+
+
+def approval_hours(
+    path: Source = DEFAULT_PATH,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    agreement: str | None = None,
+    destination: str | None = None,
+    exporter: str | None = None,
+) -> pd.DataFrame:
+    """One row per certificate with both timestamps: the hours from submission to approval
+    (the distribution behind ``approval_times``' median and p90), with the same filters.
+
+    Columns: ``id``, ``agreement``, ``approved_on`` (China date), ``hours``; by approval.
+    """
+    where, params = _certificate_filters(
+        date_expr=_local_date("c.approved_at"),
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+    where[:0] = ["c.submitted_at IS NOT NULL", "c.approved_at IS NOT NULL"]
+    sql = f"""
+        SELECT c.id, c.cert_type AS agreement, {_local_date("c.approved_at")} AS approved_on,
+               (epoch_us(c.approved_at) - epoch_us(c.submitted_at)) / 3.6e9 AS hours
+        FROM certificates c {_where(where)}
+        ORDER BY c.approved_at, c.id
+    """
+    with _connection(path) as con:
+        return _frame(con, sql, params)

@@ -37,3 +37,8 @@ def test_bench_runs(script: str) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "target" in done.stdout
+
+
+def test_dashboard_bench_runs() -> None:
+    """bench/dashboard.py: Voilà, a real Chromium and the demo; its own test, being slow."""
+    test_bench_runs("dashboard.py")
