@@ -32,11 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from coo_lab.sync import sync
-
 from coo_lab.client import Client
 from coo_lab.dashboard import ManagerDashboard, serving
 from coo_lab.launch import Child
+from coo_lab.mirror import sync
 from coo_lab.server.demo import build_demo
 from coo_lab.server.live import LiveServer, free_port
 

@@ -42,9 +42,8 @@ class DemoSite:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    from coo_lab.sync import sync
-
     from coo_lab.client import Client
+    from coo_lab.mirror import sync
     from coo_lab.server.demo import build_demo
     from coo_lab.server.live import LiveServer
 

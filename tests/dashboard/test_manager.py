@@ -248,7 +248,7 @@ def test_approval_hours_are_the_distribution(demo_site, rows: list[dict]) -> Non
 SYNC_LOOP = """
 import sys
 from coo_lab.client import Client
-from coo_lab.sync import sync
+from coo_lab.mirror import sync
 url, path = sys.argv[1], sys.argv[2]
 client = Client(url, username="haixing_operator", password="demo-haixing_operator")
 print("started", flush=True)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from coo_lab.sync import sync
-
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.dashboard import CHARTS
 from coo_lab.dashboard.view import PLOTLY_MIME, ManagerDashboardView
+from coo_lab.mirror import sync
 
 
 def _traces(view: ManagerDashboardView, chart: str) -> list[dict]:
