@@ -141,6 +141,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "从价百分比 = 进口原料CIF单价合计 ÷ 交货单价（例如：17%）",
         "Ad-valorem percentage = sum of CIF ÷ delivery unit price (e.g. 17%)",
     ),
+    "processing_new": ("需要申报，重新填写", "Declare, fill in anew"),
     "processing_same": ("需要申报，内容和上次一样", "Declare, same as last time"),
     "processing_none": ("无", "(none)"),
     "processing_remove": ("删除加工工序", "Remove the declaration"),

@@ -121,6 +121,16 @@ def test_a_general_certificate_through_the_form(hx: Client, open_app) -> None:
     assert len(hx.certificates.get(form.cert_id).goods) == 1
     assert len(goods.grid.options) == 1
 
+    # a new line's declaration: "same as last time"
+    goods.buttons["add"].click()
+    goods.processing_button.click()
+    assert dialog.fields["product_name"].value == ""
+    dialog.mode.value = "same"
+    assert dialog.fields["product_name"].value == "PORCELAIN PLATES"
+    assert dialog.materials[1][0].value == "3207" and "17%" in dialog.computed.value
+    dialog.cancel.click()
+    assert goods.editor.buffer["processing"] is None
+
     # FOB from the goods, check, submit, receipt
     page.fob_button.click()
     assert form.draft.fob_usd == Decimal(3000)

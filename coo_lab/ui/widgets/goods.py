@@ -232,16 +232,10 @@ class ProcessingBox(w.VBox):
     def __init__(self, dialog: ProcessingDialog, words: Words) -> None:
         super().__init__(layout=w.Layout(border="1px solid #999", padding="6px"))
         self.dialog, self.words = dialog, words
+        self._drawing = False
         self.title = words.label(w.HTML(), "processing_title", "value")
         self.mode = w.ToggleButtons(options=[("", "new"), ("", "same")], value="new")
-        words.bind(
-            lambda _l: setattr(
-                self.mode,
-                "options",
-                [(words("processing_title") + " · " + words("btn_new"), "new"),
-                 (words("processing_same"), "same")],
-            )
-        )  # fmt: skip
+        words.bind(lambda _l: self._label_modes())
         self.mode.observe(self._on_mode, names="value")
         self.fields: dict[str, w.Text] = {}
         self.field_messages: dict[str, w.HTML] = {}
@@ -272,7 +266,6 @@ class ProcessingBox(w.VBox):
         self.cancel.on_click(lambda _b: self.words.guard(lambda: dialog.close()))
         self.remove.on_click(lambda _b: self.words.guard(lambda: dialog.remove()))
         self.notice = NoticeBar(dialog, words)
-        self._drawing = False
         self.children = [
             self.title,
             self.mode,
@@ -294,6 +287,17 @@ class ProcessingBox(w.VBox):
     def _set_material(self, row: int, column: int, value: str) -> None:
         if not self._drawing:
             self.dialog.set_material(row, column, value)
+
+    def _label_modes(self) -> None:
+        value, self._drawing = self.mode.value, True
+        try:
+            self.mode.options = [
+                (self.words("processing_new"), "new"),
+                (self.words("processing_same"), "same"),
+            ]
+            self.mode.value = value
+        finally:
+            self._drawing = False
 
     def _on_mode(self, change: dict[str, Any]) -> None:
         if not self._drawing and change["new"] == "same" and not self.dialog.same_as_last():
