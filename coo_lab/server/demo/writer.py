@@ -33,7 +33,8 @@ _BULK_INDEXES = tuple(
     sql
     for _version, statements in MIGRATIONS
     for sql in statements
-    if isinstance(sql, str) and sql.startswith("CREATE INDEX")
+    if isinstance(sql, str)
+    and sql.startswith("CREATE INDEX")
     and any(f" ON {t} " in sql for t in ("certificates", "receipts", "changes"))
 )
 
