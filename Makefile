@@ -27,7 +27,7 @@ STORE ?= data/coo_lab.sqlite
 
 # everything on localhost with the demo data: the service, a sync into data/coo.duckdb,
 # Voilà (dashboards/) and JupyterLab (notebooks/); prints the URLs; Ctrl-C stops it all
-run: $(STAMP)
+run: $(STAMP) system-packages
 	$(BIN)/coo-lab up --db $(STORE)
 
 demo: $(STAMP)
