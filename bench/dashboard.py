@@ -37,7 +37,7 @@ from pathlib import Path
 
 from coo_lab.client import Client
 from coo_lab.dashboard import ManagerDashboard, serving
-from coo_lab.launch import Child
+from coo_lab.processes import Child
 from coo_lab.server.demo import build_demo
 from coo_lab.server.live import LiveServer, free_port
 from coo_lab.sync import sync

@@ -16,7 +16,7 @@ import requests
 
 from coo_lab import samples
 from coo_lab.client import Client
-from coo_lab.launch import port_free
+from coo_lab.processes import port_free
 from coo_lab.server.live import free_port
 from coo_lab.sync import stored_cursor
 
