@@ -1,5 +1,6 @@
 """Opening the manager dashboard: seconds from ``page.goto`` until its widgets show and until
-all six charts are drawn, in Debian's Chromium driven by Playwright (target: ≤ 5 s).
+all six charts are drawn, in Debian's Chromium driven by Playwright (target: ≤ 5 s for
+each). The dashboard is progressive: filters, KPIs and tables first, the charts right after.
 
 Set-up as ``make run`` has it: a demo store (default scale), the real service, a sync as
 ``haixing_manager``, and Voilà with pre-heated kernels and the offline template serving a
@@ -37,8 +38,8 @@ from pathlib import Path
 
 from coo_lab.client import Client
 from coo_lab.dashboard import ManagerDashboard, serving
-from coo_lab.launch import Child
 from coo_lab.mirror import sync
+from coo_lab.processes import Child
 from coo_lab.server.demo import build_demo
 from coo_lab.server.live import LiveServer, free_port
 
@@ -224,8 +225,9 @@ def main() -> int:
     )
     back = statistics.median(d for _, d in times["returning"])
     print(f"returning visit (browser cache warm): all 6 charts drawn after {back:.2f} s")
-    verdict = "met" if charts <= TARGET else "NOT met"
-    print(f"target: all charts drawn ≤ {TARGET:.0f} s after opening — {verdict}")
+    for what, value in (("widgets shown", widgets), ("all charts drawn", charts)):
+        verdict = "met" if value <= TARGET else "NOT met"
+        print(f"target: {what} ≤ {TARGET:.0f} s after opening — {verdict} ({value:.2f} s)")
     return 0
 
 

@@ -22,8 +22,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -31,99 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coo_lab.errors import CooLabError
+from coo_lab.processes import Child, port_free
 
 DEMO_SYNC_USER = "haixing_manager"
 
 
 def _say(line: str) -> None:
     print(line, flush=True)
-
-
-@dataclass
-class Child:
-    """A server the launcher starts: its own process group, its log, its readiness URL."""
-
-    name: str
-    command: list[str]
-    ready_url: str
-    log_path: Path
-    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    cwd: Path | None = None
-    process: subprocess.Popen | None = None
-
-    def start(self) -> Child:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                env=self.env,
-                cwd=self.cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches the launcher only; it stops us
-            )
-        return self
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        """Until ``ready_url`` answers (any status below 500); a clear error otherwise."""
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while True:
-            if not self.alive():
-                raise CooLabError(
-                    f"{self.name} stopped while starting; the end of {self.log_path}:\n"
-                    + self.log_tail(),
-                    f"{self.name} 启动时退出；日志 {self.log_path} 末尾：\n" + self.log_tail(),
-                )
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.ready_url, timeout=5).status_code < 500:
-                    return
-            if time.monotonic() > deadline:
-                raise CooLabError(
-                    f"{self.name} did not answer at {self.ready_url} within {timeout:.0f} s",
-                    f"{self.name} 在 {timeout:.0f} 秒内未在 {self.ready_url} 响应",
-                )
-            time.sleep(0.2)
-
-    def log_tail(self, lines: int = 20) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM to the child's process group, SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        group = os.getpgid(self.process.pid)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(group, signal.SIGKILL)
-            self.process.wait(timeout=5)
-        # kernels left behind by a child that exited first (same group): stop them too
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGKILL)
-
-
-def port_free(host: str, port: int) -> bool:
-    """Whether a server could listen there (as the servers do, despite TIME_WAIT leftovers)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def _check_ports(host: str, ports: dict[str, int]) -> None:
@@ -342,8 +254,8 @@ def serve_until_stopped(
                 result = sync(client, args.warehouse, progress=False)
                 if result.changes:
                     say(str(result))
-            except CooLabError as error:
-                say(f"sync failed, will retry: {error}")
+            except Exception as error:  # a failed background sync must not stop the servers
+                say(f"sync failed, will retry: {type(error).__name__}: {error}")
                 client = None
             next_sync = time.monotonic() + args.sync_every
         time.sleep(0.5)

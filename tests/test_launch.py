@@ -16,8 +16,8 @@ import requests
 
 from coo_lab import samples
 from coo_lab.client import Client
-from coo_lab.launch import port_free
 from coo_lab.mirror import stored_cursor
+from coo_lab.processes import port_free
 from coo_lab.server.live import free_port
 
 ROOT = Path(__file__).parent.parent

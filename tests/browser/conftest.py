@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 
 from coo_lab.dashboard import serving
-from coo_lab.launch import Child
+from coo_lab.processes import Child
 from coo_lab.server.live import free_port
 
 ROOT = Path(__file__).parents[2]

@@ -97,3 +97,15 @@ def test_refresh_shows_what_a_new_sync_brought(demo_site, demo_warehouse_copy: P
     finally:
         current = operator.certificates.raw(created.id)
         operator.certificates.delete(created.id, current["version"])
+
+
+def test_progressive_sends_the_charts_once_the_page_has_drawn(demo_site) -> None:
+    view = ManagerDashboardView.open(demo_site.warehouse, progressive=True)
+    assert "coo-kpi" in view.kpis.value  # everything but the charts is there at once
+    for chart in CHARTS:
+        (output,) = view.outputs[chart].outputs
+        assert PLOTLY_MIME not in output["data"] and "coo-pending" in output["data"]["text/html"]
+    view.probe._handle_custom_msg({"shown": True}, [])  # what the page's probe sends
+    assert all(_traces(view, chart) for chart in CHARTS)
+    view.agreement.value = "K"  # later changes draw at once
+    assert [t["name"] for t in _traces(view, "fob")] == ["K"]
