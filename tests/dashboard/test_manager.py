@@ -252,7 +252,7 @@ from coo_lab.mirror import sync
 url, path = sys.argv[1], sys.argv[2]
 client = Client(url, username="haixing_operator", password="demo-haixing_operator")
 print("started", flush=True)
-result = sync(client, path, progress=False, page_size=1000, pages_per_open=1, pages_per_commit=1)
+result = sync(client, path, progress=False, page_size=1000, pages_per_commit=1, hold=0.05)
 print(result.certificates, flush=True)
 """
 
@@ -268,7 +268,10 @@ def test_refreshes_while_a_sync_process_writes(demo_site, tmp_path: Path) -> Non
     assert writer.stdout.readline().strip() == "started"
     board = ManagerDashboard(path)
     seen = []
-    while writer.poll() is None or not seen:
+    deadline = time.monotonic() + 300  # a writer that died early must fail the test, not hang it
+    while (writer.poll() is None or not seen) and time.monotonic() < deadline:
+        if writer.poll() not in (None, 0):
+            break
         if not path.exists():
             time.sleep(0.01)
             continue
