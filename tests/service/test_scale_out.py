@@ -9,6 +9,7 @@ the service's state.
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import re
 import subprocess
@@ -18,6 +19,7 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -55,13 +57,20 @@ def _session(url: str, username: str) -> requests.Session:
     return s
 
 
-def _body(username: str, cert_type: str, invoice: str) -> tuple[dict, dict]:
+@cache
+def _template(cert_type: str) -> tuple[dict, dict]:
+    """A sample certificate's basic info and goods (built once per process: it is costly)."""
     cert = samples.certificate(cert_type)
-    basic = cert.model_dump(mode="json", exclude=NOT_BASIC_INFO)
+    goods = {"goods": cert.model_dump(mode="json")["goods"]}
+    return cert.model_dump(mode="json", exclude=NOT_BASIC_INFO), goods
+
+
+def _body(username: str, cert_type: str, invoice: str) -> tuple[dict, dict]:
+    basic, goods = copy.deepcopy(_template(cert_type))
     basic["invoice_number"] = invoice
     if username.startswith("ln_"):
         basic.update(exporter=LN_EXPORTER, producer=None, hand_signer="赵云")
-    return basic, {"goods": cert.model_dump(mode="json")["goods"]}
+    return basic, goods
 
 
 def declare(url: str, username: str, tag: str, count: int) -> list[int]:
@@ -114,7 +123,7 @@ def review_until(url: str, username: str, expected: int, deadline_s: float) -> i
 def edit_with(url: str, username: str, cert_id: int, version: int, text: str) -> int:
     """One update carrying the version read earlier: 200 for the winner, 409 for the rest."""
     s = _session(url, username)
-    body = {**samples.certificate("C").model_dump(mode="json", exclude=NOT_BASIC_INFO)}
+    body = copy.deepcopy(_template("C")[0])
     body["remarks"] = text
     r = s.put(f"{url}{V1}/certificates/{cert_id}", json=body, headers={"If-Match": str(version)})
     return r.status_code
