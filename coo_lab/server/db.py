@@ -37,6 +37,10 @@ class Transaction:
         """Run one statement; the cursor's rows read by position and by column name."""
         return self._conn.execute(sql, params)
 
+    def migration_statements(self, version: int, statements: list[Any]) -> list[str]:
+        """A migration's statements in this store's SQL."""
+        return [sql.sqlite if isinstance(sql, PerDialect) else sql for sql in statements]
+
     def ids_taken(self, table: str) -> None:
         """After rows were inserted with ids chosen by the caller (bulk writes pick
         ``MAX(id) + 1`` onwards): the store's own id counter moves past them. SQLite's
@@ -69,6 +73,20 @@ class Transaction:
     def update(self, table: str, key: int, values: dict[str, Any]) -> None:
         sets = ", ".join(f"{c} = ?" for c in values)
         self.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), key))
+
+
+def apply_migrations(tx: Transaction) -> int:
+    """Apply the migrations the store has not seen, in the caller's write transaction (which
+    keeps two starting processes from applying one twice); returns the schema version."""
+    tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+    current = int(tx.scalar("SELECT MAX(version) FROM schema_version") or 0)
+    for version, statements in MIGRATIONS:
+        if version > current:
+            for sql in tx.migration_statements(version, statements):
+                tx._conn.execute(sql)  # DDL as written: no placeholder translation
+            tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            current = version
+    return current
 
 
 def open_database(target: str | Path) -> Any:
@@ -135,16 +153,7 @@ class Database:
     def migrate(self) -> int:
         """Apply the migrations this file has not seen; returns the schema version."""
         with self.transaction() as tx:
-            tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            current = tx.scalar("SELECT MAX(version) FROM schema_version") or 0
-            for version, statements in MIGRATIONS:
-                if version <= current:
-                    continue
-                for sql in statements:
-                    tx.execute(sql.sqlite if isinstance(sql, PerDialect) else sql)
-                tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-                current = version
-        return current
+            return apply_migrations(tx)
 
     def close(self) -> None:
         """Close this thread's connection and the writers' one."""

@@ -30,8 +30,8 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from coo_lab.server.db import Transaction
-from coo_lab.server.migrations import MIGRATIONS, PerDialect
+from coo_lab.server.db import Transaction, apply_migrations
+from coo_lab.server.migrations import PerDialect
 
 WRITE_LOCK = 0x0C00_1AB  # the advisory lock every write transaction takes
 SCHEMES = ("postgresql://", "postgres://")
@@ -113,6 +113,12 @@ class PgTransaction(Transaction):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
         return self._conn.execute(translate(sql), tuple(params))
 
+    def migration_statements(self, version: int, statements: list[Any]) -> list[str]:
+        adapted = [
+            sql.postgresql if isinstance(sql, PerDialect) else ddl(sql) for sql in statements
+        ]
+        return adapted + EXTRA.get(version, [])
+
     def ids_taken(self, table: str) -> None:
         self.execute(
             f"SELECT setval(pg_get_serial_sequence(?, 'id'), "
@@ -161,18 +167,7 @@ class PostgresDatabase:
     def migrate(self) -> int:
         """Apply the migrations this database has not seen; returns the schema version."""
         with self.transaction() as tx:
-            tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-            current = tx.scalar("SELECT MAX(version) FROM schema_version") or 0
-            for version, statements in MIGRATIONS:
-                if version <= current:
-                    continue
-                for sql in statements:
-                    tx._conn.execute(sql.postgresql if isinstance(sql, PerDialect) else ddl(sql))
-                for sql in EXTRA.get(version, ()):
-                    tx._conn.execute(sql)
-                tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-                current = version
-        return int(current)
+            return apply_migrations(tx)
 
     def close(self) -> None:
         if not self._closed.is_set():
