@@ -16,6 +16,7 @@ from coo_lab.server.clock import iso, now
 from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Transaction
 from coo_lab.server.feed import record_change
+from coo_lab.server.filters import contains
 
 KINDS: dict[str, type[DomainModel]] = {
     "exporter": Exporter,
@@ -144,8 +145,7 @@ def search(
     if q:
         # match the record's values (not the JSON it is stored as), `%` and `_` literally
         where += _VALUE_MATCHES[tx.dialect]
-        like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params.append(f"%{like}%")
+        params.append(contains(q))
     total = tx.scalar(f"SELECT COUNT(*) FROM base_records WHERE {where}", params)
     rows = tx.all(
         f"SELECT * FROM base_records WHERE {where} ORDER BY code LIMIT ? OFFSET ?",

@@ -29,6 +29,7 @@ from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Row, Transaction
 from coo_lab.server.deps import Scope
 from coo_lab.server.feed import Encoded, record_change
+from coo_lab.server.filters import contains, date_ranges
 from coo_lab.server.receipts import issue_receipt
 
 ENTITY = "certificate"
@@ -364,17 +365,12 @@ def query(
             params.append(value)
     if invoice_number:
         where.append("invoice_number LIKE ? ESCAPE '\\'")
-        params.append("%" + invoice_number.replace("%", "\\%").replace("_", "\\_") + "%")
-    for column, low, high in (
-        ("created_at", created_from, created_to),
-        ("submitted_at", submitted_from, submitted_to),
-    ):
-        if low:
-            where.append(f"{column} >= ?")
-            params.append(low.isoformat())
-        if high:
-            where.append(f"{column} < ?")
-            params.append(date.fromordinal(high.toordinal() + 1).isoformat())
+        params.append(contains(invoice_number))
+    date_ranges(
+        where,
+        params,
+        [("created_at", created_from, created_to), ("submitted_at", submitted_from, submitted_to)],
+    )
     clause = " AND ".join(where)
     total = tx.scalar(f"SELECT COUNT(*) FROM certificates WHERE {clause}", params)
     order = "DESC" if descending else "ASC"

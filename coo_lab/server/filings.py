@@ -25,6 +25,7 @@ from coo_lab.server.concurrency import check_version
 from coo_lab.server.db import Row, Transaction
 from coo_lab.server.deps import Scope
 from coo_lab.server.feed import Encoded, record_change
+from coo_lab.server.filters import contains, date_ranges
 from coo_lab.server.receipts import issue_receipt
 
 ENTITY = "product_filing"
@@ -292,10 +293,6 @@ def delete_draft(
 SORTABLE = {"created_at", "updated_at", "submitted_at", "hs_code", "name_en", "status", "id"}
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def query(
     tx: Transaction,
     company_id: int,
@@ -318,27 +315,22 @@ def query(
     where, params = ["company_id = ?"], [company_id]
     if hs_code:
         where.append("hs_code LIKE ? ESCAPE '\\'")
-        params.append(_like(codes.normalize_hs(hs_code))[1:])
+        params.append(contains(codes.normalize_hs(hs_code))[1:])
     for column, text in (("name_en", name_en), ("name_cn", name_cn)):
         if text:
             where.append(f"{column} LIKE ? ESCAPE '\\'")
-            params.append(_like(text.strip()))
+            params.append(contains(text.strip()))
     if status:
         where.append("status = ?")
         params.append(status)
     if agreement:
         where.append("id IN (SELECT filing_id FROM filing_areas WHERE agreement = ?)")
         params.append(agreement)
-    for column, low, high in (
-        ("created_at", created_from, created_to),
-        ("submitted_at", submitted_from, submitted_to),
-    ):
-        if low:
-            where.append(f"{column} >= ?")
-            params.append(low.isoformat())
-        if high:
-            where.append(f"{column} < ?")
-            params.append(date.fromordinal(high.toordinal() + 1).isoformat())
+    date_ranges(
+        where,
+        params,
+        [("created_at", created_from, created_to), ("submitted_at", submitted_from, submitted_to)],
+    )
     clause = " AND ".join(where)
     total = tx.scalar(f"SELECT COUNT(*) FROM product_filings WHERE {clause}", params)
     order = "DESC" if descending else "ASC"
@@ -384,10 +376,10 @@ def usable_areas(
         params.append(agreement)
     if hs_code:
         where.append("p.hs_code LIKE ? ESCAPE '\\'")
-        params.append(_like(codes.normalize_hs(hs_code))[1:])
+        params.append(contains(codes.normalize_hs(hs_code))[1:])
     if q:
         where.append("(p.name_en LIKE ? ESCAPE '\\' OR p.name_cn LIKE ? ESCAPE '\\')")
-        params += [_like(q.strip())] * 2
+        params += [contains(q.strip())] * 2
     clause = " AND ".join(where)
     source = f"FROM filing_areas a JOIN product_filings p ON p.id = a.filing_id WHERE {clause}"
     total = tx.scalar(f"SELECT COUNT(*) {source}", params)

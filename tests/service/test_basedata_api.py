@@ -268,3 +268,15 @@ def test_a_certificate_keeps_its_own_copy_of_picked_records(api) -> None:
     body.pop("importer_code")
     r = op.post(f"{V1}/certificates", json={**body, "special_clause_codes": ["SC01", "SC09"]})
     assert_field_error(r, "special_clause_codes.1", "SC09")
+
+
+def test_a_search_takes_backslash_percent_and_underscore_literally(api) -> None:
+    op = api.as_("hx_operator")
+    for code, name in (("EXP1", "A\\B 100% C_D"), ("EXP2", "AXB 100 CXD")):
+        r = op.post(
+            "/api/v1/exporters", json={"code": code, "name_en": name, "address_en": "X RD."}
+        )
+        assert r.status_code == 201, r.text
+    for q in ("A\\B", "100%", "C_D"):
+        found = op.get("/api/v1/exporters", params={"q": q}).json()["items"]
+        assert [e["code"] for e in found] == ["EXP1"], q
