@@ -33,6 +33,7 @@ from coo_lab.server.live import free_port
 
 from . import store
 from .conftest import STORES
+from .push_helpers import WebhookReceiver, wait_for
 from .test_sync import assert_mirrors
 
 V1 = "/api/v1"
@@ -179,6 +180,13 @@ def service(pg_url: str, tmp_path: Path):
     log.close()
 
 
+@pytest.fixture
+def receiver():
+    """A webhook endpoint on a loopback port, recording every post."""
+    with WebhookReceiver() as hook:
+        yield hook
+
+
 def _serials(pg_url: str) -> dict[tuple, list[int]]:
     series: dict[tuple, list[int]] = defaultdict(list)
     for (number,) in store.rows(
@@ -193,12 +201,22 @@ def _serials(pg_url: str) -> dict[tuple, list[int]]:
 
 
 @pytest.mark.skipif("postgresql" not in STORES, reason="PostgreSQL is not among the stores")
-def test_several_processes_on_one_postgresql(service: str, pg_url: str, tmp_path: Path) -> None:
+def test_several_processes_on_one_postgresql(
+    service: str, pg_url: str, tmp_path: Path, receiver: WebhookReceiver
+) -> None:
     url = service
     per_process, hx_processes, ln_processes = 12, 3, 2
     hx_total = per_process * hx_processes
     duck = tmp_path / "coo.duckdb"
     op = Client(url, username="hx_operator", password="pw-hx_operator")
+    # status push to a webhook: every worker process runs a dispatcher
+    admin = _session(url, "hx_admin")
+    r = admin.post(
+        f"{url}{V1}/push/subscriptions",
+        json={"mode": "enterprise", "channel": "webhook", "webhook_url": receiver.url},
+    )
+    assert r.status_code == 201, r.text
+    receipts_before = store.scalar(pg_url, "SELECT COALESCE(MAX(id), 0) FROM receipts")
 
     stop = threading.Event()
     sync_errors: list[BaseException] = []
@@ -279,3 +297,19 @@ def test_several_processes_on_one_postgresql(service: str, pg_url: str, tmp_path
     # the sync that ran throughout, once more at the end, equals the service
     sync(op, duck, progress=False)
     assert_mirrors(op, duck)
+    # status push with a dispatcher in every worker: each of hx's status changes posted once
+    hx_receipts = store.scalar(
+        pg_url,
+        "SELECT COUNT(*) FROM receipts r JOIN companies c ON c.id = r.company_id "
+        "WHERE c.enterprise_code = ? AND r.id > ? AND r.from_status IS NOT NULL",
+        (samples.ENTERPRISE_CODE, receipts_before),
+    )
+    # (a document's creation as a draft is not news: its first receipt is not pushed)
+    assert hx_receipts >= hx_total * 2  # submitted and approved, for each declaration
+    posts = wait_for(
+        lambda: len(receiver.received()) >= hx_receipts and receiver.received(),
+        "every status change pushed",
+        timeout=240,
+    )
+    ids = [p.delivery_id for p in posts]
+    assert len(ids) == len(set(ids)) == hx_receipts
