@@ -361,10 +361,15 @@ def reading(path: str | Path = DEFAULT_PATH, *, timeout: float = 30.0) -> Iterat
 
 
 def _connect_writer(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    """The read-write connection, retried while readers hold the file. One DuckDB thread:
+    the batches here are small enough that a second thread costs more than it brings (and
+    the core is better left to the download and, on one machine, the service)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return duckdb.connect(str(path))
+            con = duckdb.connect(str(path))
+            con.execute("SET threads = 1")
+            return con
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc) or time.monotonic() > deadline:
                 if _is_lock_conflict(exc):
