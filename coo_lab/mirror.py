@@ -445,8 +445,11 @@ def _fetch(client: Any, after: int, limit: int, folder: Path) -> _Page:
                     int(headers["X-Next-After"]),
                     headers["X-Has-More"] == "true",
                 )
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            # also a connection lost mid-page (ChunkedEncodingError is a ConnectionError)
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # the connection lost mid-page
+        ) as exc:
             if attempt <= retries:
                 time.sleep(0.2 * 2 ** (attempt - 1))
                 continue
