@@ -340,6 +340,7 @@ def test_resume_after_kills_at_random_moments(demo, tmp_path: Path) -> None:
                 cursor = con.execute("SELECT cursor FROM sync_state").fetchall()[0][0]
             mid_sync += 0 < cursor < sync_cursor(reference)
         sync(op, path, progress=False)  # the resume
+        assert not path.with_name(f".{path.name}.spool").exists()  # the killed run's pages too
         con = duckdb.connect()
         con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
         con.execute(f"ATTACH '{path}' AS got (READ_ONLY)")
