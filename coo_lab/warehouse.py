@@ -118,7 +118,8 @@ def _register(con: duckdb.DuckDBPyConnection) -> None:
 
 def _certificate_filters(
     *,
-    day_of: str | None,
+    day_of: str | None = None,
+    date_expr: str | None = None,
     start: date | None,
     end: date | None,
     agreement: str | None,
@@ -127,15 +128,18 @@ def _certificate_filters(
     alias: str = "c",
 ) -> tuple[list[str], list[Any]]:
     """WHERE conditions and their parameters; ``start``/``end`` on the China day of the
-    timestamp column ``day_of``."""
+    timestamp column ``day_of`` (integers: the fast way), or on a DATE expression."""
     where: list[str] = []
     params: list[Any] = []
-    if start is not None and day_of is not None:
-        where.append(f"{_day(day_of)} >= ?")
-        params.append(_day_number(start))
-    if end is not None and day_of is not None:
-        where.append(f"{_day(day_of)} <= ?")
-        params.append(_day_number(end))
+    for bound, op in ((start, ">="), (end, "<=")):
+        if bound is None:
+            continue
+        if day_of is not None:
+            where.append(f"{_day(day_of)} {op} ?")
+            params.append(_day_number(bound))
+        elif date_expr is not None:
+            where.append(f"{date_expr} {op} ?")
+            params.append(bound)
     if agreement is not None:
         where.append(f"{alias}.cert_type = ?")
         params.append(agreement)
@@ -479,9 +483,12 @@ def backlog(
         destination=destination,
         exporter=exporter,
     )
-    today = _day_number(as_of)
-    where[:0] = ["c.status IN ('draft', 'submitted', 'returned')", f"{_day('c.created_at')} <= ?"]
-    params[:0] = [today]
+    today = "date_diff('day', DATE '1970-01-01', CAST(? AS DATE))"  # as_of's day number
+    where[:0] = [
+        "c.status IN ('draft', 'submitted', 'returned')",
+        f"{_day('c.created_at')} <= {today}",
+    ]
+    params[:0] = [as_of]
     since = _day(
         "CASE c.status WHEN 'submitted' THEN coalesce(c.submitted_at, c.created_at) "
         "WHEN 'returned' THEN coalesce(lr.at, c.created_at) ELSE c.created_at END"
@@ -493,7 +500,7 @@ def backlog(
             WHERE kind = 'certificate' AND to_status = 'returned' GROUP BY document_id
         ),
         aged AS (
-            SELECT c.status, c.fob_usd, CAST(? - {since} AS BIGINT) AS days
+            SELECT c.status, c.fob_usd, CAST({today} - {since} AS BIGINT) AS days
             FROM certificates c LEFT JOIN last_return lr ON lr.document_id = c.id
             {_where(where)}
         ),
@@ -509,4 +516,4 @@ def backlog(
                  list_position({buckets}, age)
     """
     with _connection(path) as con:
-        return _frame(con, sql, [today, *params])
+        return _frame(con, sql, [as_of, *params])
