@@ -38,7 +38,8 @@ back-off; once open, a reader's queries run against a consistent, committed stat
 
 Speed. The feed is asked for as NDJSON (``Accept: application/x-ndjson``: one change per
 line, the service writes it without parsing a document) in large pages, which a background
-thread streams to files in a spool folder while the previous ones are written. A group of
+thread streams to files in a spool folder beside the file (``.<name>.spool/<pid>``; what a
+killed run left there goes at the next run) while the previous ones are written. A group of
 page files becomes one temp table with one ``read_json`` (DuckDB's parallel NDJSON reader;
 the documents stay JSON text), then set-based SQL: ``json_transform`` into typed columns
 (one parse per document; a value that does not convert is NULL), ``unnest`` for goods lines
@@ -56,7 +57,6 @@ import os
 import queue
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -361,10 +361,15 @@ def reading(path: str | Path = DEFAULT_PATH, *, timeout: float = 30.0) -> Iterat
 
 
 def _connect_writer(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    """The read-write connection, retried while readers hold the file. One DuckDB thread:
+    the batches here are small enough that a second thread costs more than it brings (and
+    the core is better left to the download and, on one machine, the service)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return duckdb.connect(str(path))
+            con = duckdb.connect(str(path))
+            con.execute("SET threads = 1")
+            return con
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc) or time.monotonic() > deadline:
                 if _is_lock_conflict(exc):
@@ -440,8 +445,11 @@ def _fetch(client: Any, after: int, limit: int, folder: Path) -> _Page:
                     int(headers["X-Next-After"]),
                     headers["X-Has-More"] == "true",
                 )
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            # also a connection lost mid-page (ChunkedEncodingError is a ConnectionError)
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # the connection lost mid-page
+        ) as exc:
             if attempt <= retries:
                 time.sleep(0.2 * 2 ** (attempt - 1))
                 continue
@@ -607,6 +615,29 @@ def _apply(con: duckdb.DuckDBPyConnection, pages: list[_Page]) -> tuple[int, int
     return int(changes), int(certificates)
 
 
+def _spool_folder(path: Path) -> Path:
+    """This run's folder for downloaded pages, beside the DuckDB file; the folders of runs
+    that were killed (their process is gone) are removed."""
+    root = path.with_name(f".{path.name}.spool")
+    root.mkdir(exist_ok=True)
+    for folder in root.iterdir():
+        if folder.name.isdigit() and not _alive(int(folder.name)):
+            shutil.rmtree(folder, ignore_errors=True)
+    mine = root / str(os.getpid())
+    mine.mkdir(exist_ok=True)
+    return mine
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _group(fetcher: _Prefetcher, size: int) -> tuple[list[_Page], bool]:
     """The next pages to write together: one (waited for), then those already downloaded, up
     to ``size``; and whether the feed has ended."""
@@ -653,7 +684,7 @@ def sync(
 
         bar = tqdm(desc="coo-lab sync", unit=" changes", unit_scale=True, leave=True)
     total_changes = total_certs = total_pages = 0
-    spool = Path(tempfile.mkdtemp(prefix="coo-lab-sync-"))
+    spool = _spool_folder(path)
     try:
         while True:  # once, or again when another sync moved the cursor
             con, cursor = _open(path, source, lock_timeout)
@@ -688,6 +719,8 @@ def sync(
                 con.close()
     finally:
         shutil.rmtree(spool, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the parent too, unless another sync uses it
+            spool.parent.rmdir()
         if bar is not None:
             bar.close()
     return SyncResult(

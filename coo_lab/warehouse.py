@@ -33,6 +33,7 @@ DuckDB as a small table ``agreement_partners``), never from a hard-coded list.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -53,19 +54,37 @@ REVIEWER = "REVIEWER"
 
 # UTC+8 in microseconds: China local time without needing DuckDB's ICU time zones.
 _CST_US = 8 * 3600 * 1_000_000
+_DAY_US = 86_400_000_000
+_EPOCH = date(1970, 1, 1)
 
 
-def _local(col: str) -> str:
-    """The China local (naive) timestamp of a TIMESTAMPTZ column."""
-    return f"make_timestamp(epoch_us({col}) + {_CST_US})"
+def _day(col: str) -> str:
+    """The China calendar day of a TIMESTAMPTZ column as a day number (days since 1970-01-01):
+    integer arithmetic, the cheapest per row; compare it with ``_day_number``."""
+    return f"((epoch_us({col}) + {_CST_US}) // {_DAY_US})"
+
+
+def _day_number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def _date_of(day_expr: str) -> str:
+    """The DATE of a day number."""
+    return f"(DATE '1970-01-01' + CAST({day_expr} AS INTEGER))"
 
 
 def _local_date(col: str) -> str:
-    return f"CAST({_local(col)} AS DATE)"
+    """The China date of a TIMESTAMPTZ column."""
+    return _date_of(_day(col))
+
+
+def _month_of(day_expr: str) -> str:
+    """The first day of the month of a day number, as a DATE."""
+    return f"CAST(date_trunc('month', {_date_of(day_expr)}) AS DATE)"
 
 
 def _month(col: str) -> str:
-    return f"CAST(date_trunc('month', {_local(col)}) AS DATE)"
+    return _month_of(_day(col))
 
 
 # --- plumbing --------------------------------------------------------------------------------
@@ -99,7 +118,8 @@ def _register(con: duckdb.DuckDBPyConnection) -> None:
 
 def _certificate_filters(
     *,
-    date_expr: str | None,
+    day_of: str | None = None,
+    date_expr: str | None = None,
     start: date | None,
     end: date | None,
     agreement: str | None,
@@ -107,14 +127,19 @@ def _certificate_filters(
     exporter: str | None,
     alias: str = "c",
 ) -> tuple[list[str], list[Any]]:
+    """WHERE conditions and their parameters; ``start``/``end`` on the China day of the
+    timestamp column ``day_of`` (integers: the fast way), or on a DATE expression."""
     where: list[str] = []
     params: list[Any] = []
-    if start is not None and date_expr is not None:
-        where.append(f"{date_expr} >= ?")
-        params.append(start)
-    if end is not None and date_expr is not None:
-        where.append(f"{date_expr} <= ?")
-        params.append(end)
+    for bound, op in ((start, ">="), (end, "<=")):
+        if bound is None:
+            continue
+        if day_of is not None:
+            where.append(f"{_day(day_of)} {op} ?")
+            params.append(_day_number(bound))
+        elif date_expr is not None:
+            where.append(f"{date_expr} {op} ?")
+            params.append(bound)
     if agreement is not None:
         where.append(f"{alias}.cert_type = ?")
         params.append(agreement)
@@ -143,20 +168,20 @@ _DIMENSIONS = {
 }
 
 
-def _group(by: Sequence[str] | str, month_of: str) -> list[tuple[str, str]]:
-    """(output column, expression) for each grouping key."""
-    keys = (by,) if isinstance(by, str) else tuple(by)
-    out = []
+def _keys(by: Sequence[str] | str) -> list[str]:
+    """The grouping keys, checked: ``month`` or a key of ``_DIMENSIONS``."""
+    keys = [by] if isinstance(by, str) else list(by)
     for key in keys:
-        if key == "month":
-            out.append(("month", _month(month_of)))
-        elif key in _DIMENSIONS:
-            out.append((key, _DIMENSIONS[key]))
-        else:
+        if key != "month" and key not in _DIMENSIONS:
             raise ValueError(
                 f"cannot group by {key!r}: use agreement (cert_type), destination, exporter, month"
             )
-    return out
+    return keys
+
+
+_FINDINGS = json.dumps(
+    [dict.fromkeys(("code", "field", "message_en", "severity"), "VARCHAR")]
+)  # the structure json_transform reads a receipt's findings with
 
 
 # --- the analyses ----------------------------------------------------------------------------
@@ -178,9 +203,9 @@ def fob_by(
     Columns: the ``by`` keys (``month``: its first day, a pandas Timestamp), ``certificates``,
     ``fob_usd``; sorted by the keys.
     """
-    groups = _group(by, "c.approved_at")
+    keys = _keys(by)
     where, params = _certificate_filters(
-        date_expr=_local_date("c.approved_at"),
+        day_of="c.approved_at",
         start=start,
         end=end,
         agreement=agreement,
@@ -188,13 +213,19 @@ def fob_by(
         exporter=exporter,
     )
     where.insert(0, "c.status IN ('approved', 'printed')")
-    keys = ", ".join(f"{expr} AS {name}" for name, expr in groups)
-    select = f"{keys}, " if keys else ""
-    group = "GROUP BY ALL ORDER BY ALL" if keys else ""
+    # by day first (integer keys, one pass over the rows), then the few day groups by month
+    inner = [f"{_DIMENSIONS[k]} AS {k}" for k in keys if k != "month"]
+    if "month" in keys:
+        inner.append(f"{_day('c.approved_at')} AS day")
+    outer = [_month_of("day") + " AS month" if k == "month" else k for k in keys]
+    group = "GROUP BY ALL" if keys else ""
     sql = f"""
-        SELECT {select}count(*) AS certificates,
-               CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
-        FROM certificates c {_where(where)} {group}
+        SELECT {"".join(f"{o}, " for o in outer)}CAST(sum(n) AS BIGINT) AS certificates,
+               CAST(coalesce(sum(fob), 0) AS DOUBLE) AS fob_usd
+        FROM (
+            SELECT {"".join(f"{c}, " for c in inner)}count(*) AS n, sum(c.fob_usd) AS fob
+            FROM certificates c {_where(where)} {group}
+        ) {group} {"ORDER BY ALL" if keys else ""}
     """
     with _connection(path) as con:
         return _frame(con, sql, params)
@@ -217,9 +248,9 @@ def approval_times(
     Columns: the ``by`` keys, ``certificates``, ``median_hours``, ``p90_hours``
     (``quantile_cont``, linear interpolation), ``mean_hours``, ``max_hours``.
     """
-    groups = _group(by, "c.approved_at")
+    keys = _keys(by)
     where, params = _certificate_filters(
-        date_expr=_local_date("c.approved_at"),
+        day_of="c.approved_at",
         start=start,
         end=end,
         agreement=agreement,
@@ -227,17 +258,24 @@ def approval_times(
         exporter=exporter,
     )
     where[:0] = ["c.submitted_at IS NOT NULL", "c.approved_at IS NOT NULL"]
-    keys = ", ".join(f"{expr} AS {name}" for name, expr in groups)
-    select = f"{keys}, " if keys else ""
-    group = "GROUP BY ALL ORDER BY ALL" if keys else ""
-    hours = "(epoch_us(c.approved_at) - epoch_us(c.submitted_at)) / 3.6e9"
+    columns = [
+        f"{_month('c.approved_at') if k == 'month' else _DIMENSIONS[k]} AS {k}" for k in keys
+    ]
+    names = "".join(f"{k}, " for k in keys)
+    group = "GROUP BY ALL" if keys else ""
+    # both quantiles from one sort per group
     sql = f"""
-        SELECT {select}count(*) AS certificates,
-               median({hours}) AS median_hours,
-               quantile_cont({hours}, 0.9) AS p90_hours,
-               avg({hours}) AS mean_hours,
-               max({hours}) AS max_hours
-        FROM certificates c {_where(where)} {group}
+        SELECT {names}certificates, q[1] AS median_hours, q[2] AS p90_hours, mean_hours,
+               max_hours
+        FROM (
+            SELECT {names}count(*) AS certificates, quantile_cont(h, [0.5, 0.9]) AS q,
+                   avg(h) AS mean_hours, max(h) AS max_hours
+            FROM (
+                SELECT {"".join(f"{c}, " for c in columns)}
+                       (epoch_us(c.approved_at) - epoch_us(c.submitted_at)) / 3.6e9 AS h
+                FROM certificates c {_where(where)}
+            ) {group}
+        ) {"ORDER BY ALL" if keys else ""}
     """
     with _connection(path) as con:
         return _frame(con, sql, params)
@@ -264,7 +302,7 @@ def return_reasons(
     the distinct free-text reasons, most frequent first). Sorted by ``returns`` descending.
     """
     where, params = _certificate_filters(
-        date_expr=_local_date('r."at"'),
+        day_of='r."at"',
         start=start,
         end=end,
         agreement=agreement,
@@ -272,42 +310,38 @@ def return_reasons(
         exporter=exporter,
     )
     where[:0] = ["r.kind = 'certificate'", "r.to_status = 'returned'"]
+    # the certificates are joined only when a filter is on them
+    joined = any(f is not None for f in (agreement, destination, exporter))
+    join = "JOIN certificates c ON c.id = r.document_id" if joined else ""
     sql = f"""
         WITH returns AS (
             SELECT r.id, r.document_id, r.reason,
-                   CAST(coalesce(r.findings, '[]') AS JSON[]) AS findings
-            FROM receipts r JOIN certificates c ON c.id = r.document_id
+                   list_filter(json_transform(coalesce(r.findings, '[]'), '{_FINDINGS}'),
+                               lambda f: f.severity = 'error') AS errors
+            FROM receipts r {join}
             {_where(where)}
         ),
-        errors AS (
-            SELECT rt.id, rt.document_id, f ->> 'code' AS code, f ->> 'field' AS field,
-                   f ->> 'message_en' AS message
-            FROM returns rt, unnest(rt.findings) AS t(f)
-            WHERE f ->> 'severity' = 'error'
+        everything AS (
+            SELECT id, document_id, e.code AS code, e.field AS field, e.message_en AS message
+            FROM (SELECT id, document_id, unnest(errors) AS e FROM returns)
+            UNION ALL
+            SELECT id, document_id, '{REVIEWER}', NULL, reason FROM returns
+            WHERE len(errors) = 0
         ),
-        manual AS (
-            SELECT id, document_id, '{REVIEWER}' AS code, NULL AS field, reason AS message
-            FROM returns WHERE id NOT IN (SELECT id FROM errors)
-        ),
-        everything AS (SELECT * FROM errors UNION ALL SELECT * FROM manual)
+        reviewer AS (
+            SELECT list(message ORDER BY n DESC, message) AS reasons
+            FROM (SELECT message, count(*) AS n FROM everything
+                  WHERE code = '{REVIEWER}' GROUP BY message)
+        )
         SELECT code, count(*) AS returns, count(DISTINCT document_id) AS certificates,
                mode(field) AS field, mode(message) AS example,
-               CASE WHEN code = '{REVIEWER}' THEN list(message ORDER BY message) END AS reasons
+               CASE WHEN code = '{REVIEWER}' THEN (SELECT reasons FROM reviewer) END AS reasons
         FROM everything GROUP BY code ORDER BY returns DESC, code
     """
     with _connection(path) as con:
         frame = _frame(con, sql, params)
-    frame["reasons"] = [_by_frequency(r) for r in frame["reasons"]]
+    frame["reasons"] = [list(r) if pd.api.types.is_list_like(r) else None for r in frame["reasons"]]
     return frame
-
-
-def _by_frequency(values: Any) -> list[str] | None:
-    if not pd.api.types.is_list_like(values):  # NULL: not the REVIEWER row
-        return None
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return sorted(counts, key=lambda v: (-counts[v], v))
 
 
 def fta_usage(
@@ -328,7 +362,7 @@ def fta_usage(
     general CO "C" to it: preference missed). Sorted by ``fob_general`` descending.
     """
     where, params = _certificate_filters(
-        date_expr=_local_date("c.approved_at"),
+        day_of="c.approved_at",
         start=start,
         end=end,
         agreement=agreement,
@@ -336,24 +370,29 @@ def fta_usage(
         exporter=exporter,
     )
     where.insert(0, "c.status IN ('approved', 'printed')")
+    # by destination and type first (one pass over the rows), then the few groups by partner
     sql = f"""
         WITH partners AS (
             SELECT partner, string_agg(agreement, ',' ORDER BY agreement) AS agreements,
                    list(agreement) AS codes
             FROM agreement_partners GROUP BY partner
+        ),
+        by_type AS (
+            SELECT c.destination_country AS destination, c.cert_type, count(*) AS n,
+                   sum(c.fob_usd) AS fob
+            FROM certificates c {_where(where)} GROUP BY ALL
         )
         SELECT p.partner AS destination, p.agreements,
-               count(*) AS certificates,
-               CAST(sum(c.fob_usd) AS DOUBLE) AS fob_usd,
-               CAST(coalesce(sum(c.fob_usd) FILTER (list_contains(p.codes, c.cert_type)), 0)
+               CAST(sum(n) AS BIGINT) AS certificates,
+               CAST(sum(fob) AS DOUBLE) AS fob_usd,
+               CAST(coalesce(sum(fob) FILTER (list_contains(p.codes, b.cert_type)), 0)
                     AS DOUBLE) AS fob_preferential,
-               CAST(coalesce(sum(c.fob_usd) FILTER (list_contains(p.codes, c.cert_type)), 0)
-                    / nullif(sum(c.fob_usd), 0) AS DOUBLE) AS share,
-               count(*) FILTER (c.cert_type = 'C') AS general_certificates,
-               CAST(coalesce(sum(c.fob_usd) FILTER (c.cert_type = 'C'), 0) AS DOUBLE)
-                   AS fob_general
-        FROM certificates c JOIN partners p ON p.partner = c.destination_country
-        {_where(where)}
+               CAST(coalesce(sum(fob) FILTER (list_contains(p.codes, b.cert_type)), 0)
+                    / nullif(sum(fob), 0) AS DOUBLE) AS share,
+               CAST(coalesce(sum(n) FILTER (b.cert_type = 'C'), 0) AS BIGINT)
+                   AS general_certificates,
+               CAST(coalesce(sum(fob) FILTER (b.cert_type = 'C'), 0) AS DOUBLE) AS fob_general
+        FROM by_type b JOIN partners p ON p.partner = b.destination
         GROUP BY p.partner, p.agreements
         ORDER BY fob_general DESC, destination
     """
@@ -381,7 +420,7 @@ def missed_preference(
     filters on the certificate type, so anything but "C" gives no rows.
     """
     where, params = _certificate_filters(
-        date_expr=_local_date("c.approved_at"),
+        day_of="c.approved_at",
         start=start,
         end=end,
         agreement=agreement,
@@ -394,14 +433,18 @@ def missed_preference(
             SELECT partner, string_agg(agreement, ',' ORDER BY agreement) AS agreements
             FROM agreement_partners GROUP BY partner
         )
-        SELECT c.id, c.certificate_number, c.invoice_number, c.enterprise_code AS exporter,
-               c.exporter_name, c.destination_country AS destination,
-               {_local_date("c.approved_at")} AS approved_on,
-               CAST(c.fob_usd AS DOUBLE) AS fob_usd, p.agreements
-        FROM certificates c JOIN partners p ON p.partner = c.destination_country
-        {_where(where)}
-        ORDER BY c.fob_usd DESC, c.id
-        {"" if limit is None else "LIMIT ?"}
+        SELECT id, certificate_number, invoice_number, exporter, exporter_name, destination,
+               {_local_date("approved_at")} AS approved_on, CAST(fob AS DOUBLE) AS fob_usd,
+               agreements
+        FROM (  -- the largest first, then the columns of only those
+            SELECT c.id, c.certificate_number, c.invoice_number, c.enterprise_code AS exporter,
+                   c.exporter_name, c.destination_country AS destination, c.approved_at,
+                   c.fob_usd AS fob, p.agreements
+            FROM certificates c JOIN partners p ON p.partner = c.destination_country
+            {_where(where)}
+            {"" if limit is None else "ORDER BY c.fob_usd DESC, c.id LIMIT ?"}
+        )
+        ORDER BY fob DESC, id
     """
     if limit is not None:
         params.append(int(limit))
@@ -433,19 +476,20 @@ def backlog(
     if as_of is None:
         as_of = pd.Timestamp.now(tz="Asia/Shanghai").date()
     where, params = _certificate_filters(
-        date_expr=_local_date("c.created_at"),
+        day_of="c.created_at",
         start=start,
         end=end,
         agreement=agreement,
         destination=destination,
         exporter=exporter,
     )
+    today = "date_diff('day', DATE '1970-01-01', CAST(? AS DATE))"  # as_of's day number
     where[:0] = [
         "c.status IN ('draft', 'submitted', 'returned')",
-        f"{_local_date('c.created_at')} <= ?",
+        f"{_day('c.created_at')} <= {today}",
     ]
     params[:0] = [as_of]
-    since = _local_date(
+    since = _day(
         "CASE c.status WHEN 'submitted' THEN coalesce(c.submitted_at, c.created_at) "
         "WHEN 'returned' THEN coalesce(lr.at, c.created_at) ELSE c.created_at END"
     )
@@ -456,7 +500,7 @@ def backlog(
             WHERE kind = 'certificate' AND to_status = 'returned' GROUP BY document_id
         ),
         aged AS (
-            SELECT c.status, c.fob_usd, date_diff('day', {since}, CAST(? AS DATE)) AS days
+            SELECT c.status, c.fob_usd, CAST({today} - {since} AS BIGINT) AS days
             FROM certificates c LEFT JOIN last_return lr ON lr.document_id = c.id
             {_where(where)}
         ),

@@ -15,6 +15,7 @@ changes as the JSON answer or as NDJSON (one change per line), which DuckDB read
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,9 @@ def encode(data: Any) -> str:
     return data.json if isinstance(data, Encoded) else dumps(data)
 
 
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
 def record_change(
     tx: Transaction,
     company_id: int,
@@ -56,7 +60,10 @@ def record_change(
     version: int,
     data: dict[str, Any] | None,
 ) -> int:
-    """Append one change; returns its sequence number."""
+    """Append one change; returns its sequence number. ``entity`` and ``op`` are identifiers
+    (``certificate``, ``update``): the feed writes them into JSON unescaped."""
+    if not (_IDENTIFIER.fullmatch(entity) and _IDENTIFIER.fullmatch(op)):
+        raise ValueError(f"a feed entity and op are lowercase identifiers: {entity!r}, {op!r}")
     cur = tx.execute(
         "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data, authority) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
@@ -112,11 +119,13 @@ def changes_after(tx: Transaction, user: Principal, after: int, limit: int) -> l
 
 
 # The envelope of a change as JSON text up to its document: the store writes it, the stored
-# document (already JSON) follows as it is. Both come as bytes, so no text is decoded.
+# document (already JSON) follows as it is. Both come as bytes, so no text is decoded. The
+# envelope's strings need no escaping: ``record_change`` admits only identifiers for entity
+# and op, and ``at`` is an ISO timestamp.
 _ENVELOPE = {
-    "sqlite": """CAST('{"seq":' || seq || ',"entity":' || json_quote(entity) || """
-    """',"entity_id":' || entity_id || ',"op":' || json_quote(op) || ',"version":' """
-    """|| version || ',"at":' || json_quote(at) || ',"data":' AS BLOB), CAST(data AS BLOB)""",
+    "sqlite": """CAST(printf('{"seq":%d,"entity":"%s","entity_id":%d,"op":"%s","version":%d,"""
+    """"at":"%s","data":', seq, entity, entity_id, op, version, at) AS BLOB), """
+    """CAST(data AS BLOB)""",
     "postgresql": """convert_to('{"seq":' || seq || ',"entity":' || to_json(entity)::text """
     """|| ',"entity_id":' || entity_id || ',"op":' || to_json(op)::text || ',"version":' """
     """|| version || ',"at":' || to_json(at)::text || ',"data":', 'UTF8'), """
@@ -126,23 +135,30 @@ _ENVELOPE = {
 
 @dataclass(frozen=True)
 class FeedPage:
-    """One page of the feed with each change already JSON (UTF-8 bytes, an object each)."""
+    """One page of the feed, each change as the envelope and document bytes to join."""
 
-    changes: list[bytes]
+    rows: list[tuple[int, bytes, bytes | None]]  # (seq, envelope up to "data":, document)
     next_after: int
     has_more: bool
+
+    def _joined(self, separator: bytes) -> bytes:
+        """Every change as a JSON object followed by ``separator``, in one join."""
+        end = b"}" + separator
+        return b"".join(
+            [part for _, head, data in self.rows for part in (head, data or b"null", end)]
+        )
 
     def json(self) -> bytes:
         """The page as the API's JSON answer (``ChangePage``)."""
         return b'{"changes":[%b],"next_after":%d,"has_more":%b}' % (
-            b",".join(self.changes),
+            self._joined(b",")[:-1],
             self.next_after,
             b"true" if self.has_more else b"false",
         )
 
     def ndjson(self) -> bytes:
         """The changes as NDJSON: one object per line, each ending with a newline."""
-        return b"".join(change + b"\n" for change in self.changes)
+        return self._joined(b"\n")
 
 
 def page_after(tx: Transaction, user: Principal, after: int, limit: int) -> FeedPage:
@@ -159,8 +175,7 @@ def page_after(tx: Transaction, user: Principal, after: int, limit: int) -> Feed
     rows = cursor.fetchall()
     has_more = len(rows) > limit
     del rows[limit:]
-    changes = [envelope + (data or b"null") + b"}" for _seq, envelope, data in rows]
-    return FeedPage(changes, rows[-1][0] if rows else after, has_more)
+    return FeedPage(rows, rows[-1][0] if rows else after, has_more)
 
 
 def last_seq(tx: Transaction) -> int:

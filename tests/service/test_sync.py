@@ -11,12 +11,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
 import pytest
+import requests
 
 from coo_lab import samples
 from coo_lab.client import Client
@@ -195,6 +198,45 @@ def test_a_file_mirrors_one_source(live, op: Client, tmp_path: Path) -> None:
         connect_readonly(tmp_path / "missing.duckdb")
 
 
+class _CutOnce(BaseHTTPRequestHandler):
+    """A loopback proxy to the service that cuts the first feed page off halfway."""
+
+    def do_GET(self) -> None:
+        server = self.server
+        headers = {k: self.headers[k] for k in ("Authorization", "Accept") if self.headers[k]}
+        answer = requests.get(server.upstream + self.path, headers=headers, timeout=30)
+        body = answer.content
+        self.send_response(answer.status_code)
+        for name in ("Content-Type", "X-Next-After", "X-Has-More"):
+            if name in answer.headers:
+                self.send_header(name, answer.headers[name])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path.startswith("/api/v1/changes") and not server.cut:
+            server.cut = True
+            body = body[: len(body) // 2]  # and the connection closes (HTTP/1.0)
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_page_cut_off_is_fetched_again(live, op: Client, tmp_path: Path) -> None:
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _CutOnce)
+    proxy.upstream, proxy.cut = live.url, False
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        token = op.session.headers["Authorization"].split()[1]
+        via_proxy = Client(f"http://127.0.0.1:{proxy.server_port}", token=token)
+        result = sync(via_proxy, tmp_path / "coo.duckdb", progress=False)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert proxy.cut and result.changes > 0
+    assert_mirrors(op, tmp_path / "coo.duckdb")
+
+
 # --- kills and readers: another process on a demo store ----------------------------------------
 
 CHILD_SYNC = """
@@ -298,6 +340,7 @@ def test_resume_after_kills_at_random_moments(demo, tmp_path: Path) -> None:
                 cursor = con.execute("SELECT cursor FROM sync_state").fetchall()[0][0]
             mid_sync += 0 < cursor < sync_cursor(reference)
         sync(op, path, progress=False)  # the resume
+        assert not path.with_name(f".{path.name}.spool").exists()  # the killed run's pages too
         con = duckdb.connect()
         con.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
         con.execute(f"ATTACH '{path}' AS got (READ_ONLY)")
