@@ -179,9 +179,16 @@ RECORD_FIELDS = frozenset({
 """What the record of a certificate owns: its identity and place in the lifecycle. A copy or
 an amend-reissue starts without them."""
 
-NOT_BASIC_INFO = RECORD_FIELDS | {"enterprise_code", "ccpit_code", "company_name_cn", "goods"}
+NOT_BASIC_INFO = RECORD_FIELDS | {
+    "enterprise_code",
+    "ccpit_code",
+    "company_name_cn",
+    "goods",
+    "supporting_documents",
+}
 """Fields a basic-info body (create / update) never carries: the record's own, the
-enterprise's codes (taken from the caller) and the goods (saved separately, after)."""
+enterprise's codes (taken from the caller), the goods (saved separately, after) and the
+supporting documents (uploaded as files; the service lists them)."""
 
 
 class Certificate(DomainModel):

@@ -1,17 +1,12 @@
 """佐证材料: the supporting documents of the certificate on the form.
 
-Where the service keeps the files (the client has ``certificates.upload``), they are
-uploaded — the service checks what they are and lists them on the certificate; files picked
-before the first save wait for it; otherwise
-each file is recorded on the certificate by name, type, size and SHA-256, and saved with it.
+The files are uploaded: the service checks what they are and lists them on the certificate
+(by name, type, size and SHA-256). Files picked before the first save wait for it.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
-
-from coo_lab.domain.certificate import Attachment
 
 if TYPE_CHECKING:
     from coo_lab.ui.form import CertificateForm
@@ -29,24 +24,8 @@ class SupportingDocuments:
         kept = [(a.name, a.size, True) for a in self.form.draft.supporting_documents]
         return kept + [(name, len(content), False) for name, _t, content in self.pending]
 
-    @property
-    def uploaded(self) -> bool:
-        """Whether the service keeps the files themselves."""
-        return self.form.session.offers("documents")
-
     def add(self, files: list[File]) -> bool:
         form = self.form
-        if not self.uploaded:
-            docs = list(form.draft.supporting_documents) + [
-                Attachment(
-                    name=name,
-                    content_type=ctype or "application/octet-stream",
-                    size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                )
-                for name, ctype, content in files
-            ]
-            return form.set("supporting_documents", docs)
         if not form.saved:
             self.pending += files
             form.changed("supporting_documents")
@@ -74,8 +53,6 @@ class SupportingDocuments:
     def remove_all(self) -> bool:
         form = self.form
         self.pending = []
-        if not self.uploaded:
-            return form.set("supporting_documents", [])
         client, cert_id = form.session.client, form.draft.id
 
         def go() -> bool:

@@ -38,6 +38,12 @@ def jpeg_bytes() -> bytes:
     return out.getvalue()
 
 
+def made_by_the_form(shown: dict[str, Any]) -> set[str]:
+    """The fields of a shown certificate a basic-info body carries."""
+    view_only = {"findings", "print_count", "void_reason", "original_id"}
+    return set(shown) - NOT_BASIC_INFO - view_only
+
+
 def draft(client, cert_type: str = "C", **change: Any) -> dict[str, Any]:
     cert = samples.certificate(cert_type)
     body = {**cert.model_dump(mode="json", exclude=NOT_BASIC_INFO), **change}
@@ -246,6 +252,14 @@ def test_supporting_documents_upload_list_download_delete(api) -> None:
     shown = op.get(f"{V1}/certificates/{cert['id']}").json()
     assert [d["name"] for d in shown["supporting_documents"]] == list(files)
     assert shown["version"] == cert["version"] + 3
+    basic_info = {k: v for k, v in shown.items() if k in made_by_the_form(shown)}
+    r = op.put(
+        f"{V1}/certificates/{cert['id']}",
+        json={**basic_info, "supporting_documents": []},
+        headers={"If-Match": f'"{shown["version"]}"'},
+    )  # the list follows the files: a basic-info body may not rewrite it
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "supporting_documents"
     for document, content in zip(made, files.values(), strict=True):
         r = op.get(f"{V1}/documents/{document['id']}")
         assert r.status_code == 200 and r.content == content
