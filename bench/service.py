@@ -436,7 +436,7 @@ def main() -> None:
             alone = automatic_latency(server, auto_clients[:1], latency_per_client, "A")
     scale_out = []
     if args.postgres:
-        scale_out = postgres_runs(n, per_client, (1, 2) if args.quick else (1, 2, 4))
+        scale_out = postgres_runs(n, per_client, (2,) if args.quick else (1, 2, 4))
 
     submits, cycles = review["submits"], review["cycles"]
     statuses = [s for batch in submits.results + cycles.results for s in batch]
