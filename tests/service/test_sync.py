@@ -24,7 +24,7 @@ import requests
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.errors import CooLabError
-from coo_lab.mirror import SCHEMA_VERSION, connect_readonly, reading, sync
+from coo_lab.mirror import SCHEMA_VERSION, _readers_waiting, connect_readonly, reading, sync
 from coo_lab.server.live import LiveServer
 
 TODAY = date(2026, 11, 1)
@@ -393,3 +393,37 @@ def test_a_reader_process_runs_the_analyses_while_a_sync_runs(demo, tmp_path: Pa
     assert len(set(counts)) > 2
     op = Client(demo.url, username="haixing_operator", password="demo-haixing_operator")
     assert_mirrors(op, path)
+
+
+HOLDER = """
+import sys
+import duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("CREATE TABLE IF NOT EXISTS t (i INTEGER)")
+print("open", flush=True)
+sys.stdin.read()
+con.close()
+"""
+
+
+def test_a_waiting_reader_says_so_and_a_dead_ones_marker_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "coo.duckdb"
+    folder = tmp_path / ".coo.duckdb.readers"
+    holder = _child(HOLDER, path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "open"
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.append(connect_readonly(path, timeout=60)))
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not _readers_waiting(path):  # the reader is locked out and has said so
+        assert time.monotonic() < deadline and reader.is_alive()
+        time.sleep(0.01)
+    holder.stdin.close()  # the writer lets go: the reader gets in and takes its marker away
+    holder.wait(timeout=60)
+    holder.stdout.close()
+    reader.join(timeout=60)
+    got[0].close()
+    assert not folder.exists() and not _readers_waiting(path)
+    folder.mkdir()
+    (folder / "999999999.1").touch()  # a reader killed while it waited
+    assert not _readers_waiting(path) and list(folder.iterdir()) == []
