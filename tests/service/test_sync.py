@@ -427,3 +427,26 @@ def test_a_waiting_reader_says_so_and_a_dead_ones_marker_is_dropped(tmp_path: Pa
     folder.mkdir()
     (folder / "999999999.1").touch()  # a reader killed while it waited
     assert not _readers_waiting(path) and list(folder.iterdir()) == []
+
+
+def test_a_json_answer_is_spooled_in_the_tsv_form_duckdb_reads(tmp_path: Path) -> None:
+    from coo_lab.mirror import LOAD_PAGES, _spool
+
+    text = '第三方发票\tINVOICED BY "X"\nline two \\ end'
+    changes = [
+        {"seq": 7, "entity": "base_record", "entity_id": 3, "op": "create", "version": 1,
+         "at": "2026-11-01T08:00:00+00:00", "data": {"kind": "special_clause", "text": text}},
+        {"seq": 9, "entity": "base_record", "entity_id": 3, "op": "delete", "version": 2,
+         "at": "2026-11-01T09:00:00+00:00", "data": None},
+    ]  # fmt: skip
+    page = _spool(tmp_path / "7.tsv", {"changes": changes, "next_after": 9, "has_more": False}, 6)
+    assert (page.changes, page.next_after, page.has_more) == (2, 9, False)
+    con = duckdb.connect()
+    con.execute(LOAD_PAGES, [[str(page.path)]])
+    rows = con.execute("SELECT * FROM page_changes ORDER BY seq").fetchall()
+    assert [(*row[:6], json.loads(row[6])) for row in rows] == [
+        tuple(change.values()) for change in changes
+    ]
+    bad = {**changes[0], "at": "2026-11-01\t08:00"}
+    with pytest.raises(CooLabError, match="tab or a newline"):
+        _spool(tmp_path / "8.tsv", {"changes": [bad], "next_after": 7, "has_more": False}, 6)
