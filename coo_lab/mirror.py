@@ -349,7 +349,7 @@ def connect_readonly(path: str | Path, *, timeout: float = 30.0) -> duckdb.DuckD
         )
     deadline = time.monotonic() + timeout
     delay = 0.005
-    marker = None
+    marker, waiting = None, False
     try:
         while True:
             try:
@@ -357,8 +357,8 @@ def connect_readonly(path: str | Path, *, timeout: float = 30.0) -> duckdb.DuckD
             except duckdb.IOException as exc:
                 if not _is_lock_conflict(exc) or time.monotonic() > deadline:
                     raise
-                if marker is None:
-                    marker = _wait_marker(path)
+                if not waiting:
+                    marker, waiting = _wait_marker(path), True
                 time.sleep(delay)
                 delay = min(delay * 1.5, 0.1)
     finally:
@@ -372,15 +372,20 @@ def _readers_folder(path: Path) -> Path:
     return path.with_name(f".{path.name}.readers")
 
 
-def _wait_marker(path: Path) -> Path:
-    """A file that says this reader (process and thread) waits for ``path``."""
+def _wait_marker(path: Path) -> Path | None:
+    """A file that says this reader (process and thread) waits for ``path``; ``None`` where
+    none can be written (a read-only folder: the reader then gets in when the sync ends)."""
     marker = _readers_folder(path) / f"{os.getpid()}.{threading.get_ident()}"
     for _ in range(10):  # another reader may remove the folder in between
-        marker.parent.mkdir(exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
+        try:
+            marker.parent.mkdir(exist_ok=True)
             marker.touch()
             return marker
-    return marker
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+    return None
 
 
 def _readers_waiting(path: Path) -> bool:
