@@ -15,7 +15,8 @@ and as ``--user`` (default ``haixing_operator``: one enterprise's part of the fe
 2. ``coo_lab.sync`` into a fresh DuckDB file, in a child process: certificates/s (target ≥
    20,000/s, certificates with their goods lines), its ratio to dlt (target ≥ 5×), peak
    memory (ru_maxrss of that process) and the CPU seconds of the sync and of the server;
-3. the service's ceiling: the NDJSON feed paged through with ``requests``, nothing parsed;
+3. the service's ceiling: the TSV feed (what the sync reads) paged through with
+   ``requests``, nothing parsed;
 4. 1,000 changes made through the API (drafts created, their goods saved), then the
    incremental sync's time (target ≤ 1 s).
 
@@ -44,6 +45,7 @@ import requests
 
 from coo_lab import samples
 from coo_lab.client import Client
+from coo_lab.mirror import TSV
 
 TARGET_RATE = 20_000  # certificates per second, with their goods lines
 TARGET_RATIO = 5.0  # × dlt's REST API source
@@ -163,9 +165,9 @@ def run_load(
 
 
 def raw_feed(url: str, token: str) -> tuple[int, float]:
-    """Page through the NDJSON feed without parsing or writing: (changes, seconds)."""
+    """Page through the TSV feed without parsing or writing: (changes, seconds)."""
     session = requests.Session()
-    session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/x-ndjson"})
+    session.headers.update({"Authorization": f"Bearer {token}", "Accept": TSV})
     after, changes, started = 0, 0, time.perf_counter()
     while True:
         r = session.get(f"{url}/api/v1/changes", params={"after": after, "limit": PAGE})
@@ -203,7 +205,7 @@ def report(ours: dict, dlt: dict, raw: tuple[int, float], user: str) -> None:
     rate = ours["certificates"] / ours["seconds"]
     dlt_rate = dlt["certificates"] / dlt["seconds"]
     ratio = rate / dlt_rate
-    print(f"\nthe service's ceiling: the NDJSON feed read as {user}, nothing parsed")
+    print(f"\nthe service's ceiling: the TSV feed read as {user}, nothing parsed")
     print(f"  {raw_changes:,} changes in {raw_s:.1f} s = {raw_changes / raw_s:,.0f} changes/s")
     sample = "" if dlt["changes"] >= ours["changes"] else ", the first pages only"
     print(f"\nbaseline: dlt's REST API source into DuckDB (JSON pages of {PAGE:,}{sample})")

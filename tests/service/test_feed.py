@@ -1,4 +1,4 @@
-"""The change feed's paging and its two forms (JSON, NDJSON), and what a smart approval
+"""The change feed's paging and its three forms (JSON, NDJSON, TSV), and what a smart approval
 leaves on the certificate."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from coo_lab import samples
 from coo_lab.server.feed import MAX_PAGE, record_change
-from coo_lab.server.routes.feed import NDJSON, wants_ndjson
+from coo_lab.server.routes.feed import NDJSON, TSV, answer_form, wants_ndjson
 from coo_lab.server.schemas import ChangePage
 
 from .test_smoke import SERVER_OWNED
@@ -67,6 +67,61 @@ def test_ndjson_carries_the_same_changes_as_json(api) -> None:
     empty = op.get(f"{V1}/changes", params={"after": last}, headers={"Accept": NDJSON})
     assert empty.content == b"" and empty.headers["X-Next-After"] == str(last)
     assert empty.headers["X-Has-More"] == "false"
+
+
+def _tsv_change(line: str) -> dict:
+    seq, entity, entity_id, op, version, at, data = line.split("\t")
+    return {
+        "seq": int(seq),
+        "entity": entity,
+        "entity_id": int(entity_id),
+        "op": op,
+        "version": int(version),
+        "at": at,
+        "data": json.loads(data),
+    }
+
+
+def test_tsv_carries_the_same_changes_as_json(api) -> None:
+    op = api.as_("hx_operator")
+    text = '第三方发票\tINVOICED BY "X"\nline two \\ end'  # a tab, a newline, a backslash
+    created = op.post(f"{V1}/special-clauses", json={"code": "SCT01", "text": text}).json()
+    op.delete(f"{V1}/special-clauses/{created['id']}", headers={"If-Match": "1"})
+    for after, limit in ((0, 3), (0, MAX_PAGE), (2, 4)):
+        params = {"after": after, "limit": limit}
+        body = op.get(f"{V1}/changes", params=params).json()
+        as_tsv = op.get(f"{V1}/changes", params=params, headers={"Accept": TSV})
+        assert as_tsv.headers["content-type"].split(";")[0] == TSV
+        assert as_tsv.text.endswith("\n") or not as_tsv.text
+        assert [_tsv_change(line) for line in as_tsv.text.splitlines()] == body["changes"]
+        assert as_tsv.headers["X-Next-After"] == str(body["next_after"])
+        assert as_tsv.headers["X-Has-More"] == str(body["has_more"]).lower()
+    lines = op.get(f"{V1}/changes", params={"limit": MAX_PAGE}, headers={"Accept": TSV}).text
+    clause = [
+        c
+        for c in map(_tsv_change, lines.splitlines())
+        if (c["entity"], c["entity_id"]) == ("base_record", created["id"])
+    ]
+    assert [c["op"] for c in clause] == ["create", "delete"]
+    assert clause[0]["data"]["text"] == text and clause[1]["data"] is None
+
+
+@pytest.mark.parametrize(
+    ("accept", "form"),
+    [
+        (None, "application/json"),
+        (TSV, TSV),
+        (f"{TSV}, application/json;q=0.5", TSV),
+        (f"application/json, {TSV};q=0.9", "application/json"),
+        (f"{TSV};q=0", "application/json"),
+        (f"{NDJSON}, {TSV}", NDJSON),
+        (f"{NDJSON};q=0.5, {TSV}", TSV),
+    ],
+)
+def test_the_feed_answers_in_the_form_the_accept_header_prefers(
+    accept: str | None, form: str
+) -> None:
+    assert answer_form(accept) == form
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ import requests
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.errors import CooLabError
-from coo_lab.mirror import SCHEMA_VERSION, connect_readonly, reading, sync
+from coo_lab.mirror import SCHEMA_VERSION, _readers_waiting, connect_readonly, reading, sync
 from coo_lab.server.live import LiveServer
 
 TODAY = date(2026, 11, 1)
@@ -379,7 +379,7 @@ def test_a_reader_process_runs_the_analyses_while_a_sync_runs(demo, tmp_path: Pa
     path, stop = tmp_path / "coo.duckdb", tmp_path / "stop"
     reader = _child(CHILD_READER, path, stop, stdout=subprocess.PIPE, text=True)
     writer = _child(CHILD_SYNC, demo.url, path, 20, 0, stdout=subprocess.PIPE, text=True)
-    out, _ = writer.communicate(timeout=60)
+    out, _ = writer.communicate(timeout=240)  # a hang guard: the machine may be loaded
     assert writer.returncode == 0 and out.split() == ["started", "done"]
     time.sleep(0.1)
     stop.touch()
@@ -393,3 +393,60 @@ def test_a_reader_process_runs_the_analyses_while_a_sync_runs(demo, tmp_path: Pa
     assert len(set(counts)) > 2
     op = Client(demo.url, username="haixing_operator", password="demo-haixing_operator")
     assert_mirrors(op, path)
+
+
+HOLDER = """
+import sys
+import duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("CREATE TABLE IF NOT EXISTS t (i INTEGER)")
+print("open", flush=True)
+sys.stdin.read()
+con.close()
+"""
+
+
+def test_a_waiting_reader_says_so_and_a_dead_ones_marker_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "coo.duckdb"
+    folder = tmp_path / ".coo.duckdb.readers"
+    holder = _child(HOLDER, path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "open"
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.append(connect_readonly(path, timeout=60)))
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not _readers_waiting(path):  # the reader is locked out and has said so
+        assert time.monotonic() < deadline and reader.is_alive()
+        time.sleep(0.01)
+    holder.stdin.close()  # the writer lets go: the reader gets in and takes its marker away
+    holder.wait(timeout=60)
+    holder.stdout.close()
+    reader.join(timeout=60)
+    got[0].close()
+    assert not folder.exists() and not _readers_waiting(path)
+    folder.mkdir()
+    (folder / "999999999.1").touch()  # a reader killed while it waited
+    assert not _readers_waiting(path) and list(folder.iterdir()) == []
+
+
+def test_a_json_answer_is_spooled_in_the_tsv_form_duckdb_reads(tmp_path: Path) -> None:
+    from coo_lab.mirror import LOAD_PAGES, _spool
+
+    text = '第三方发票\tINVOICED BY "X"\nline two \\ end'
+    changes = [
+        {"seq": 7, "entity": "base_record", "entity_id": 3, "op": "create", "version": 1,
+         "at": "2026-11-01T08:00:00+00:00", "data": {"kind": "special_clause", "text": text}},
+        {"seq": 9, "entity": "base_record", "entity_id": 3, "op": "delete", "version": 2,
+         "at": "2026-11-01T09:00:00+00:00", "data": None},
+    ]  # fmt: skip
+    page = _spool(tmp_path / "7.tsv", {"changes": changes, "next_after": 9, "has_more": False}, 6)
+    assert (page.changes, page.next_after, page.has_more) == (2, 9, False)
+    con = duckdb.connect()
+    con.execute(LOAD_PAGES, [[str(page.path)]])
+    rows = con.execute("SELECT * FROM page_changes ORDER BY seq").fetchall()
+    assert [(*row[:6], json.loads(row[6])) for row in rows] == [
+        tuple(change.values()) for change in changes
+    ]
+    bad = {**changes[0], "at": "2026-11-01\t08:00"}
+    with pytest.raises(CooLabError, match="tab or a newline"):
+        _spool(tmp_path / "8.tsv", {"changes": [bad], "next_after": 7, "has_more": False}, 6)

@@ -16,6 +16,7 @@ from coo_lab.server.schemas import ChangePage, Page, ReceiptOut
 router = APIRouter(prefix="/api/v1")
 
 NDJSON = "application/x-ndjson"
+TSV = "text/tab-separated-values"
 _PAGING_HEADERS = {
     "X-Next-After": {
         "description": "the cursor to ask after next (as next_after in the JSON answer)",
@@ -44,8 +45,8 @@ def receipts(
     return page_of(items, total, page, page_size)
 
 
-def wants_ndjson(accept: str | None) -> bool:
-    """Whether an Accept header prefers NDJSON to JSON (quality values respected)."""
+def _qualities(accept: str | None) -> dict[str, float]:
+    """The media types of an Accept header with their quality values."""
     quality: dict[str, float] = {}
     for part in (accept or "").split(","):
         media, *params = (p.strip() for p in part.split(";"))
@@ -58,8 +59,24 @@ def wants_ndjson(accept: str | None) -> bool:
                 except ValueError:
                     q = 0.0
         quality[media.lower()] = max(q, quality.get(media.lower(), 0.0))
-    ndjson = quality.get(NDJSON, 0.0)
-    return ndjson > 0 and ndjson >= quality.get("application/json", 0.0)
+    return quality
+
+
+def wants_ndjson(accept: str | None) -> bool:
+    """Whether an Accept header prefers NDJSON to JSON (quality values respected)."""
+    return answer_form(accept) == NDJSON
+
+
+def answer_form(accept: str | None) -> str:
+    """The form of the feed an Accept header prefers: JSON unless NDJSON or TSV has a
+    quality above zero and at least JSON's (NDJSON before TSV on a tie)."""
+    quality = _qualities(accept)
+    best, best_q = "application/json", quality.get("application/json", 0.0)
+    for media in (NDJSON, TSV):
+        q = quality.get(media, 0.0)
+        if q > 0 and q >= best_q and (best == "application/json" or q > best_q):
+            best, best_q = media, q
+    return best
 
 
 @router.get(
@@ -69,9 +86,14 @@ def wants_ndjson(accept: str | None) -> bool:
     responses={
         200: {
             "description": "the changes: JSON (a ChangePage), or NDJSON when asked for with "
-            f"`Accept: {NDJSON}` (one change object per line; the paging in the headers)",
+            f"`Accept: {NDJSON}` (one change object per line), or TSV with `Accept: {TSV}` "
+            "(one change per line: seq, entity, entity_id, op, version, at and the document's "
+            "JSON text, tab-separated); the paging in the headers",
             "headers": _PAGING_HEADERS,
-            "content": {NDJSON: {"schema": {"type": "string"}}},
+            "content": {
+                NDJSON: {"schema": {"type": "string"}},
+                TSV: {"schema": {"type": "string"}},
+            },
         }
     },
 )
@@ -86,12 +108,16 @@ def changes(
 
     Each change carries the whole document as it was after the write (``null`` for a
     delete). With ``Accept: application/x-ndjson`` the same changes come one per line, for
-    bulk loaders (DuckDB's ``read_json``); ``X-Next-After`` and ``X-Has-More`` carry the
-    paging in both forms.
+    bulk loaders (DuckDB's ``read_json``); with ``Accept: text/tab-separated-values`` one per
+    line as tab-separated fields, the document last (what ``coo_lab.sync`` reads);
+    ``X-Next-After`` and ``X-Has-More`` carry the paging in every form.
     """
+    form = answer_form(request.headers.get("accept"))
     with db.read() as tx:
-        page = page_after(tx, user, after, limit)
+        page = page_after(tx, user, after, limit, "tsv" if form == TSV else "json")
     headers = {"X-Next-After": str(page.next_after), "X-Has-More": str(page.has_more).lower()}
-    if wants_ndjson(request.headers.get("accept")):
+    if form == TSV:
+        return Response(page.tsv(), media_type=TSV, headers=headers)
+    if form == NDJSON:
         return Response(page.ndjson(), media_type=NDJSON, headers=headers)
     return Response(page.json(), media_type="application/json", headers=headers)
