@@ -466,14 +466,19 @@ def backlog(
     )
     buckets = "[" + ", ".join(f"'{b}'" for b in AGE_BUCKETS) + "]"
     sql = f"""
-        WITH last_return AS (
+        WITH waiting AS (
+            SELECT c.id, c.status, c.fob_usd, c.created_at, c.submitted_at
+            FROM certificates c {_where(where)}
+        ),
+        last_return AS (  -- of the returned ones only: a few of the receipts' rows
             SELECT document_id, max("at") AS at FROM receipts
-            WHERE kind = 'certificate' AND to_status = 'returned' GROUP BY document_id
+            WHERE kind = 'certificate' AND to_status = 'returned'
+              AND document_id IN (SELECT id FROM waiting WHERE status = 'returned')
+            GROUP BY document_id
         ),
         aged AS (
             SELECT c.status, c.fob_usd, CAST({today} - {since} AS BIGINT) AS days
-            FROM certificates c LEFT JOIN last_return lr ON lr.document_id = c.id
-            {_where(where)}
+            FROM waiting c LEFT JOIN last_return lr ON lr.document_id = c.id
         ),
         bucketed AS (
             SELECT *, CASE WHEN days <= 1 THEN {buckets}[1] WHEN days <= 7 THEN {buckets}[2]
@@ -487,7 +492,7 @@ def backlog(
                  list_position({buckets}, age)
     """
     with _connection(path) as con:
-        return _frame(con, sql, [as_of, *params])
+        return _frame(con, sql, [*params, as_of])  # the rows first, then their ages
 
 
 def approval_hours(
