@@ -76,12 +76,46 @@ import requests
 
 from coo_lab.errors import CooLabError, ServiceUnavailable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 3: each document kept as the text sent; 4: the derived certificate columns
 DEFAULT_PATH = "data/coo.duckdb"
 LOCK_MESSAGE = "Could not set lock on file"
 TSV = "text/tab-separated-values"
 
-SCHEMA = """
+# --- derived certificate columns (for coo_lab.warehouse) -------------------------------------
+# Values every analysis would otherwise compute on every row of every query, written with the
+# row: the China date (UTC+8, no daylight saving: integer arithmetic on the instant, no
+# time-zone database) and month of the approval, and the microseconds from submission to
+# approval. The last columns of ``certificates``; the INSERT of a batch adds them
+# (``DERIVED_SELECT``), a file of schema version 3 gets them on its next sync
+# (``_add_derived``), and bench/warehouse.py generates them with the same expressions.
+_CHINA_DATE = (
+    "CAST(DATE '1970-01-01' + CAST((epoch_us({0}) + 28800000000) // 86400000000 AS INTEGER) "
+    "AS DATE)"
+)
+DERIVED_COLUMNS: dict[str, tuple[str, str]] = {  # name: (type, SQL over the row's columns)
+    "approved_on": ("DATE", _CHINA_DATE.format("approved_at")),
+    "approved_month": (
+        "DATE",
+        f"CAST(date_trunc('month', {_CHINA_DATE.format('approved_at')}) AS DATE)",
+    ),
+    "approval_us": ("BIGINT", "epoch_us(approved_at) - epoch_us(submitted_at)"),
+}
+DERIVED_SELECT = ", ".join(f"{sql} AS {name}" for name, (_, sql) in DERIVED_COLUMNS.items())
+_DERIVED_DDL = "".join(f", {name} {sql_type}" for name, (sql_type, _) in DERIVED_COLUMNS.items())
+
+
+def _add_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Upgrade a file of schema version 3 in place (inside the caller's transaction)."""
+    for name, (sql_type, _) in DERIVED_COLUMNS.items():
+        con.execute(f"ALTER TABLE certificates ADD COLUMN IF NOT EXISTS {name} {sql_type}")
+    assignments = ", ".join(f"{name} = {sql}" for name, (_, sql) in DERIVED_COLUMNS.items())
+    con.execute(f"UPDATE certificates SET {assignments}")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
+# ---------------------------------------------------------------------------------------------
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS sync_state (
     id INTEGER PRIMARY KEY, source VARCHAR, cursor BIGINT, updated_at TIMESTAMP
@@ -97,7 +131,7 @@ CREATE TABLE IF NOT EXISTS certificates (
     trade_mode VARCHAR, hand_signer VARCHAR, created_at TIMESTAMPTZ,
     submitted_at TIMESTAMPTZ, approved_at TIMESTAMPTZ, print_count INTEGER,
     void_reason VARCHAR, original_id BIGINT, goods_count INTEGER, findings JSON,
-    doc VARCHAR USING COMPRESSION zstd
+    doc VARCHAR USING COMPRESSION zstd{_DERIVED_DDL}
 );
 CREATE TABLE IF NOT EXISTS goods_lines (
     certificate_id BIGINT, line_no INTEGER, hs_code VARCHAR, hs6 VARCHAR,
@@ -235,7 +269,7 @@ APPLY: dict[str, list[str]] = {
         f"""CREATE OR REPLACE TEMP TABLE cert_batch AS
     SELECT entity_id AS id, json_transform(data, '{_CERT}') AS c, data
     {_latest("certificate")}""",
-        """INSERT INTO certificates SELECT
+        f"""INSERT INTO certificates SELECT *, {DERIVED_SELECT} FROM (SELECT
         id, c.cert_type, c.category, c.status, c.version, c.internal_number,
         c.certificate_number, c.original_certificate_number, c.invoice_number, c.invoice_date,
         c.application_date, c.shipment_date, c.signing_date, c.enterprise_code, c.ccpit_code,
@@ -243,7 +277,7 @@ APPLY: dict[str, list[str]] = {
         c.transport_mode, c.fob_usd, c.invoice_amount, c.invoice_currency, c.trade_mode,
         c.hand_signer, c.created_at, c.submitted_at, c.approved_at, c.print_count,
         c.void_reason, c.original_id, len(c.goods), c.findings, data
-    FROM cert_batch""",
+    FROM cert_batch)""",
         """INSERT INTO goods_lines SELECT
         id, coalesce(g.line_no, i), g.hs_code, left(g.hs_code, 6), g.description, g.quantity,
         g.unit, g.unit_price, g.amount, g.net_weight, g.gross_weight, g.packages, g.fob_usd,
@@ -624,6 +658,8 @@ def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConne
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        elif int(row[0]) == 3:
+            _add_derived(con)
         elif int(row[0]) != SCHEMA_VERSION:
             raise CooLabError(
                 f"{path} has schema version {row[0]}, this coo_lab writes {SCHEMA_VERSION}: "

@@ -4,7 +4,9 @@
     warehouse.fob_by("data/coo.duckdb", by=("agreement", "month"), start=date(2026, 1, 1))
     warehouse.fta_usage("data/coo.duckdb", exporter="311120218")
 
-The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …). Every
+The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …; the
+per-certificate ``approved_on``, ``approved_month`` and ``approval_us`` are written by the sync
+with each row, ``coo_lab.mirror.DERIVED_COLUMNS``, so no query computes them per row). Every
 function takes ``path`` (opened read-only with ``coo_lab.mirror.reading``, which waits out a
 running sync) or an open ``duckdb`` connection, and returns a pandas DataFrame. Amounts are
 US dollars as floats (DOUBLE), hours are floats.
@@ -55,6 +57,7 @@ REVIEWER = "REVIEWER"
 # UTC+8 in microseconds: China local time without needing DuckDB's ICU time zones.
 _CST_US = 8 * 3600 * 1_000_000
 _DAY_US = 86_400_000_000
+_HOUR_US = "3.6e9"  # microseconds in an hour, as a DOUBLE literal
 _EPOCH = date(1970, 1, 1)
 
 
@@ -66,25 +69,6 @@ def _day(col: str) -> str:
 
 def _day_number(day: date) -> int:
     return (day - _EPOCH).days
-
-
-def _date_of(day_expr: str) -> str:
-    """The DATE of a day number."""
-    return f"(DATE '1970-01-01' + CAST({day_expr} AS INTEGER))"
-
-
-def _local_date(col: str) -> str:
-    """The China date of a TIMESTAMPTZ column."""
-    return _date_of(_day(col))
-
-
-def _month_of(day_expr: str) -> str:
-    """The first day of the month of a day number, as a DATE."""
-    return f"CAST(date_trunc('month', {_date_of(day_expr)}) AS DATE)"
-
-
-def _month(col: str) -> str:
-    return _month_of(_day(col))
 
 
 # --- plumbing --------------------------------------------------------------------------------
@@ -179,6 +163,30 @@ def _keys(by: Sequence[str] | str) -> list[str]:
     return keys
 
 
+def _key_column(key: str) -> str:
+    """The column of a grouping key; ``month``: the China month of the approval."""
+    return "c.approved_month" if key == "month" else _DIMENSIONS[key]
+
+
+def _approved_filters(
+    start: date | None,
+    end: date | None,
+    agreement: str | None,
+    destination: str | None,
+    exporter: str | None,
+) -> tuple[list[str], list[Any]]:
+    """The filters of the analyses of approvals: ``start``/``end`` on the China date of the
+    approval (the derived ``approved_on``)."""
+    return _certificate_filters(
+        date_expr="c.approved_on",
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=exporter,
+    )
+
+
 _FINDINGS = json.dumps(
     [dict.fromkeys(("code", "field", "message_en", "severity"), "VARCHAR")]
 )  # the structure json_transform reads a receipt's findings with
@@ -204,28 +212,14 @@ def fob_by(
     ``fob_usd``; sorted by the keys.
     """
     keys = _keys(by)
-    where, params = _certificate_filters(
-        day_of="c.approved_at",
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=destination,
-        exporter=exporter,
-    )
+    where, params = _approved_filters(start, end, agreement, destination, exporter)
     where.insert(0, "c.status IN ('approved', 'printed')")
-    # by day first (integer keys, one pass over the rows), then the few day groups by month
-    inner = [f"{_DIMENSIONS[k]} AS {k}" for k in keys if k != "month"]
-    if "month" in keys:
-        inner.append(f"{_day('c.approved_at')} AS day")
-    outer = [_month_of("day") + " AS month" if k == "month" else k for k in keys]
-    group = "GROUP BY ALL" if keys else ""
+    columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
+    group = "GROUP BY ALL ORDER BY ALL" if keys else ""
     sql = f"""
-        SELECT {"".join(f"{o}, " for o in outer)}CAST(sum(n) AS BIGINT) AS certificates,
-               CAST(coalesce(sum(fob), 0) AS DOUBLE) AS fob_usd
-        FROM (
-            SELECT {"".join(f"{c}, " for c in inner)}count(*) AS n, sum(c.fob_usd) AS fob
-            FROM certificates c {_where(where)} {group}
-        ) {group} {"ORDER BY ALL" if keys else ""}
+        SELECT {columns}count(*) AS certificates,
+               CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
+        FROM certificates c {_where(where)} {group}
     """
     with _connection(path) as con:
         return _frame(con, sql, params)
@@ -249,32 +243,21 @@ def approval_times(
     (``quantile_cont``, linear interpolation), ``mean_hours``, ``max_hours``.
     """
     keys = _keys(by)
-    where, params = _certificate_filters(
-        day_of="c.approved_at",
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=destination,
-        exporter=exporter,
-    )
-    where[:0] = ["c.submitted_at IS NOT NULL", "c.approved_at IS NOT NULL"]
-    columns = [
-        f"{_month('c.approved_at') if k == 'month' else _DIMENSIONS[k]} AS {k}" for k in keys
-    ]
+    where, params = _approved_filters(start, end, agreement, destination, exporter)
+    where.insert(0, "c.approval_us IS NOT NULL")  # both timestamps
+    columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
     names = "".join(f"{k}, " for k in keys)
-    group = "GROUP BY ALL" if keys else ""
-    # both quantiles from one sort per group
+    # on the integer microseconds (the derived approval_us), both quantiles from one pass;
+    # hours at the end, on the few groups
     sql = f"""
-        SELECT {names}certificates, q[1] AS median_hours, q[2] AS p90_hours, mean_hours,
-               max_hours
+        SELECT {names}certificates, q[1] / {_HOUR_US} AS median_hours,
+               q[2] / {_HOUR_US} AS p90_hours, mean_us / {_HOUR_US} AS mean_hours,
+               max_us / {_HOUR_US} AS max_hours
         FROM (
-            SELECT {names}count(*) AS certificates, quantile_cont(h, [0.5, 0.9]) AS q,
-                   avg(h) AS mean_hours, max(h) AS max_hours
-            FROM (
-                SELECT {"".join(f"{c}, " for c in columns)}
-                       (epoch_us(c.approved_at) - epoch_us(c.submitted_at)) / 3.6e9 AS h
-                FROM certificates c {_where(where)}
-            ) {group}
+            SELECT {columns}count(*) AS certificates,
+                   quantile_cont(c.approval_us, [0.5, 0.9]) AS q, avg(c.approval_us) AS mean_us,
+                   CAST(max(c.approval_us) AS DOUBLE) AS max_us
+            FROM certificates c {_where(where)} {"GROUP BY ALL" if keys else ""}
         ) {"ORDER BY ALL" if keys else ""}
     """
     with _connection(path) as con:
@@ -361,14 +344,7 @@ def fta_usage(
     ``share`` (preferential / total, 0–1), ``general_certificates`` and ``fob_general`` (the
     general CO "C" to it: preference missed). Sorted by ``fob_general`` descending.
     """
-    where, params = _certificate_filters(
-        day_of="c.approved_at",
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=destination,
-        exporter=exporter,
-    )
+    where, params = _approved_filters(start, end, agreement, destination, exporter)
     where.insert(0, "c.status IN ('approved', 'printed')")
     # by destination and type first (one pass over the rows), then the few groups by partner
     sql = f"""
@@ -419,32 +395,27 @@ def missed_preference(
     ``limit``: only the first so many (a national year holds millions). ``agreement``
     filters on the certificate type, so anything but "C" gives no rows.
     """
-    where, params = _certificate_filters(
-        day_of="c.approved_at",
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=destination,
-        exporter=exporter,
-    )
+    where, params = _approved_filters(start, end, agreement, destination, exporter)
     where[:0] = ["c.status IN ('approved', 'printed')", "c.cert_type = 'C'"]
+    # with a limit, the largest are found on the few columns that decide (their row ids),
+    # then only those rows are read in full
+    chosen = f"""
+        SELECT c.rowid AS row_id, p.agreements
+        FROM certificates c JOIN partners p ON p.partner = c.destination_country
+        {_where(where)}
+        {"" if limit is None else "ORDER BY c.fob_usd DESC, c.id LIMIT ?"}
+    """
     sql = f"""
         WITH partners AS (
             SELECT partner, string_agg(agreement, ',' ORDER BY agreement) AS agreements
             FROM agreement_partners GROUP BY partner
-        )
-        SELECT id, certificate_number, invoice_number, exporter, exporter_name, destination,
-               {_local_date("approved_at")} AS approved_on, CAST(fob AS DOUBLE) AS fob_usd,
-               agreements
-        FROM (  -- the largest first, then the columns of only those
-            SELECT c.id, c.certificate_number, c.invoice_number, c.enterprise_code AS exporter,
-                   c.exporter_name, c.destination_country AS destination, c.approved_at,
-                   c.fob_usd AS fob, p.agreements
-            FROM certificates c JOIN partners p ON p.partner = c.destination_country
-            {_where(where)}
-            {"" if limit is None else "ORDER BY c.fob_usd DESC, c.id LIMIT ?"}
-        )
-        ORDER BY fob DESC, id
+        ),
+        chosen AS ({chosen})
+        SELECT c.id, c.certificate_number, c.invoice_number, c.enterprise_code AS exporter,
+               c.exporter_name, c.destination_country AS destination, c.approved_on,
+               CAST(c.fob_usd AS DOUBLE) AS fob_usd, chosen.agreements
+        FROM certificates c JOIN chosen ON c.rowid = chosen.row_id
+        ORDER BY c.fob_usd DESC, c.id
     """
     if limit is not None:
         params.append(int(limit))
@@ -495,14 +466,19 @@ def backlog(
     )
     buckets = "[" + ", ".join(f"'{b}'" for b in AGE_BUCKETS) + "]"
     sql = f"""
-        WITH last_return AS (
+        WITH waiting AS (
+            SELECT c.id, c.status, c.fob_usd, c.created_at, c.submitted_at
+            FROM certificates c {_where(where)}
+        ),
+        last_return AS (  -- of the returned ones only: a few of the receipts' rows
             SELECT document_id, max("at") AS at FROM receipts
-            WHERE kind = 'certificate' AND to_status = 'returned' GROUP BY document_id
+            WHERE kind = 'certificate' AND to_status = 'returned'
+              AND document_id IN (SELECT id FROM waiting WHERE status = 'returned')
+            GROUP BY document_id
         ),
         aged AS (
             SELECT c.status, c.fob_usd, CAST({today} - {since} AS BIGINT) AS days
-            FROM certificates c LEFT JOIN last_return lr ON lr.document_id = c.id
-            {_where(where)}
+            FROM waiting c LEFT JOIN last_return lr ON lr.document_id = c.id
         ),
         bucketed AS (
             SELECT *, CASE WHEN days <= 1 THEN {buckets}[1] WHEN days <= 7 THEN {buckets}[2]
@@ -516,7 +492,7 @@ def backlog(
                  list_position({buckets}, age)
     """
     with _connection(path) as con:
-        return _frame(con, sql, [as_of, *params])
+        return _frame(con, sql, [*params, as_of])  # the rows first, then their ages
 
 
 def approval_hours(
@@ -533,18 +509,11 @@ def approval_hours(
 
     Columns: ``id``, ``agreement``, ``approved_on`` (China date), ``hours``; by approval.
     """
-    where, params = _certificate_filters(
-        date_expr=_local_date("c.approved_at"),
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=destination,
-        exporter=exporter,
-    )
-    where[:0] = ["c.submitted_at IS NOT NULL", "c.approved_at IS NOT NULL"]
+    where, params = _approved_filters(start, end, agreement, destination, exporter)
+    where.insert(0, "c.approval_us IS NOT NULL")  # both timestamps
     sql = f"""
-        SELECT c.id, c.cert_type AS agreement, {_local_date("c.approved_at")} AS approved_on,
-               (epoch_us(c.approved_at) - epoch_us(c.submitted_at)) / 3.6e9 AS hours
+        SELECT c.id, c.cert_type AS agreement, c.approved_on,
+               c.approval_us / {_HOUR_US} AS hours
         FROM certificates c {_where(where)}
         ORDER BY c.approved_at, c.id
     """

@@ -4,7 +4,9 @@ receipts), not through the warehouse SQL."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
 import sqlite3
 import statistics
 from collections import Counter, defaultdict
@@ -21,6 +23,7 @@ import coo_lab
 from coo_lab import warehouse
 from coo_lab.client import Client
 from coo_lab.domain.agreements import agreements
+from coo_lab.mirror import DERIVED_COLUMNS, SCHEMA_VERSION
 from coo_lab.server.demo import build_demo
 from coo_lab.server.live import LiveServer
 
@@ -33,6 +36,7 @@ APPROVED = {"approved", "printed"}
 @dataclass
 class Store:
     duckdb: Path
+    sqlite: Path
     certs: list[dict]  # the docs of haixing's certificates, from SQLite
     returns: list[dict]  # haixing's receipts to 'returned', from SQLite
 
@@ -67,7 +71,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
             if r["document_id"] in ids
         ]
     assert certs and returns
-    return Store(path, certs, returns)
+    return Store(path, sqlite_path, certs, returns)
 
 
 def _approved(store: Store) -> list[dict]:
@@ -243,3 +247,76 @@ def test_takes_an_open_connection(store: Store) -> None:
     with closing(duckdb.connect(str(store.duckdb), read_only=True)) as con:
         by_con = warehouse.fob_by(con, by="agreement")
     assert by_path.equals(by_con)
+
+
+# --- the derived columns the sync writes with each certificate (coo_lab.mirror) -------------
+
+
+def _derived_wanted(approved_at: datetime | None, submitted_at: datetime | None) -> tuple:
+    """approved_on, approved_month, approval_us computed in Python from the two instants."""
+    if approved_at is None:
+        return (None, None, None)
+    day = approved_at.astimezone(CHINA).date()
+    micros = None
+    if submitted_at is not None:
+        micros = (approved_at - submitted_at) // timedelta(microseconds=1)
+    return (day, day.replace(day=1), micros)
+
+
+def _derived_rows(path: Path) -> dict[int, tuple]:
+    names = ", ".join(DERIVED_COLUMNS)
+    with closing(duckdb.connect(str(path), read_only=True)) as con:
+        rows = con.execute(f"SELECT id, {names} FROM certificates").fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_the_sync_writes_the_derived_columns(store: Store) -> None:
+    assert list(DERIVED_COLUMNS) == ["approved_on", "approved_month", "approval_us"]
+    got = _derived_rows(store.duckdb)
+    assert set(got) == {d["id"] for d in store.certs}
+    for d in store.certs:
+        want = _derived_wanted(_when(d.get("approved_at")), _when(d.get("submitted_at")))
+        assert got[d["id"]] == want, d["id"]
+    assert any(v[2] is not None for v in got.values()), "the demo has approved certificates"
+
+
+def test_a_schema_3_file_gets_the_derived_columns_at_its_next_sync(
+    store: Store, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.duckdb"
+    shutil.copy(store.duckdb, old)
+    with closing(duckdb.connect(str(old))) as con:  # as schema version 3 left it
+        for name in DERIVED_COLUMNS:
+            con.execute(f"ALTER TABLE certificates DROP COLUMN {name}")
+        con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        (source,) = con.execute("SELECT source FROM sync_state").fetchone()
+    port = int(source.split("#")[0].rsplit(":", 1)[1])  # the file mirrors that service
+    with LiveServer(store.sqlite, port=port) as server:
+        client = Client(server.url, username="haixing_operator", password="demo-haixing_operator")
+        coo_lab.sync(client, old, progress=False)
+    with closing(duckdb.connect(str(old), read_only=True)) as con:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+    assert _derived_rows(old) == _derived_rows(store.duckdb)
+    assert warehouse.approval_times(old).equals(warehouse.approval_times(store.duckdb))
+
+
+def _bench_module():
+    path = Path(__file__).parents[2] / "bench" / "warehouse.py"
+    spec = importlib.util.spec_from_file_location("bench_warehouse", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_data_has_the_derived_columns_the_sync_would_write(tmp_path: Path) -> None:
+    path = tmp_path / "bench.duckdb"
+    _bench_module().build(path, 3000)
+    names = ", ".join(DERIVED_COLUMNS)
+    with closing(duckdb.connect(str(path), read_only=True)) as con:
+        rows = con.execute(f"SELECT approved_at, submitted_at, {names} FROM certificates")
+        rows = rows.fetchall()
+    assert len(rows) == 3000
+    for approved_at, submitted_at, *derived in rows:
+        assert tuple(derived) == _derived_wanted(approved_at, submitted_at)
+    assert sum(1 for r in rows if r[2] is not None) > 2000
