@@ -22,6 +22,7 @@ change-feed entries and the idempotency record.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,7 +41,7 @@ from coo_lab.server import certificates
 from coo_lab.server.clock import china_today, iso, now
 from coo_lab.server.db import Transaction
 from coo_lab.server.deps import Scope
-from coo_lab.server.feed import authority_sees, dumps
+from coo_lab.server.feed import authority_sees
 from coo_lab.server.idempotency import replay
 from coo_lab.server.review import registration
 
@@ -247,9 +248,9 @@ def _write(tx: Transaction, scope: Scope, items: list[BatchItem]) -> None:
              user.username, at, SAVED, "[]")
         )  # fmt: skip
         changes.append((company_id, certificates.ENTITY, cert_id, at, _view_json(columns), seen))
-        changes.append((company_id, "receipt", receipt_id, at, dumps(receipt), seen))
+        changes.append((company_id, "receipt", receipt_id, at, _dumps(receipt), seen))
         made = {"id": cert_id, "version": 1, "internal_number": number}
-        keys.append((user.user_id, item.key, item.fingerprint, 201, dumps(made), at))
+        keys.append((user.user_id, item.key, item.fingerprint, 201, _dumps(made), at))
         item.answer.update(made, outcome="created")
     tx.execute_many(_insert_certificates(tuple(columns)), rows)  # every row has these columns
     tx.execute_many(_INSERT_RECEIPT, receipts)
@@ -294,6 +295,9 @@ _INSERT_KEY = (
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+"""``feed.dumps`` with its encoder made once (``json.dumps`` makes one per call)."""
 
 _VIEW_TAIL = ',"findings":[],"print_count":0,"void_reason":"","original_id":null}'
 
