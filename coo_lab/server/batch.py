@@ -141,10 +141,11 @@ def draft(item: BatchItem, parties: _Parties, blank: Certificate) -> Certificate
     The item's parts were validated when the request was read; they are put together on a
     ``blank`` certificate of the enterprise (``blank_certificate``), not validated again."""
     basic = item.basic
-    fields = {name: getattr(basic, name) for name in _INPUT_FIELDS}
+    given = basic.__dict__  # the validated fields, read as the model stores them
+    fields = {name: given[name] for name in _INPUT_FIELDS}
     errors: list[FieldError] = []
     for code_field, party in _CODES.items():
-        code = getattr(basic, code_field)
+        code = given[code_field]
         if code:
             fields[party] = parties.get(party, code, code_field, errors)
     codes = basic.special_clause_codes
