@@ -16,7 +16,10 @@ certificates are saved as drafts (暂存), to be corrected and submitted.
 Creating is idempotent: each certificate carries a key derived from its content, so running
 the same sheet again creates nothing twice (those certificates answer ``exists``). A
 certificate is created whole or not at all; the service takes them in batches of
-``CHUNK`` in one transaction each, two batches in flight at a time.
+``CHUNK`` in one transaction each, two batches in flight at a time. A batch is made (its
+items, keys and JSON) by the thread that sends it, so the first one leaves as soon as the
+sheet is grouped and the others are made while the service works: each item is encoded
+once, for its key and for the request alike.
 """
 
 from __future__ import annotations
@@ -95,8 +98,8 @@ class _Planned:
     """One certificate on its way: its rows, what is sent, what came back."""
 
     group: Group
-    item: dict[str, Any] | None = None
     key: str | None = None
+    sent: str | None = None  # the item as sent: JSON text with its key
     outcome: str = "invalid"
     answer: dict[str, Any] = field(default_factory=dict)
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -109,9 +112,9 @@ def bulk_create(
     frame, letters = read_source(source)
     found, orphans = groups(frame)
     planned = [_plan(group, letters) for group in found]
-    ready = [p for p in planned if p.item is not None]
+    ready = [p for p in planned if not p.group.problems]
     chunks = [ready[start : start + chunk_size] for start in range(0, len(ready), chunk_size)]
-    # two batches in flight: one is encoded and sent while the service works on the other
+    # two batches in flight: one is made and sent while the service works on the other
     with ThreadPoolExecutor(max_workers=SENDERS) as pool:
         list(pool.map(lambda chunk: _send(client, chunk, frame, letters, dry_run), chunks))
     report = _report(planned, orphans, frame, letters, dry_run)
@@ -148,18 +151,28 @@ def read_source(source: Any) -> tuple[pd.DataFrame, dict[str, str]]:
 
 def item_key(item: dict[str, Any]) -> str:
     """The idempotency key of a certificate: a digest of exactly what is sent."""
+    return _keyed(item)[0]
+
+
+def _keyed(item: dict[str, Any]) -> tuple[str, str]:
+    """(the item's key, the item as JSON text with its key): one encoding serves both."""
     content = json.dumps(item, sort_keys=True, separators=(",", ":"))
-    return "bulk-" + hashlib.sha256(content.encode()).hexdigest()[:40]
+    key = "bulk-" + hashlib.sha256(content.encode()).hexdigest()[:40]
+    return key, f'{{"idempotency_key":"{key}",{content[1:]}'
 
 
 def _plan(group: Group, letters: dict[str, str]) -> _Planned:
-    """What is sent for one invoice's rows; rows that disagree keep it from being sent."""
+    """A certificate's rows; rows that disagree keep it from being sent (what is sent is
+    made later, by the thread that sends it)."""
     plan = _Planned(group)
     plan.findings = [_problem_finding(p, group.invoice, letters) for p in group.problems]
-    if not group.problems:
-        basic, goods = group.body()
-        plan.item = {"certificate": basic, "goods": goods}  # its key is added when it is sent
     return plan
+
+
+def _make(plan: _Planned) -> None:
+    """What is sent for one invoice's rows: basic info and goods, its key, its JSON."""
+    basic, goods = plan.group.body()
+    plan.key, plan.sent = _keyed({"certificate": basic, "goods": goods})
 
 
 def _send(
@@ -172,19 +185,18 @@ def _send(
     """One batch; items the service refuses are reported and the rest sent again, so one
     bad certificate never holds back the others."""
     for plan in chunk:
-        if plan.key is None and plan.item is not None:
-            plan.key = item_key(plan.item)
-            plan.item = {"idempotency_key": plan.key, **plan.item}
+        if plan.sent is None:
+            _make(plan)
     while chunk:
         try:
-            answer = _post(client, {"items": [p.item for p in chunk], "dry_run": dry_run})
+            answer = _post(client, _body([p.sent for p in chunk], dry_run))  # type: ignore[misc]
         except ValidationFailed as exc:
             refused = _refused_items(exc, len(chunk))
             if not refused:
                 raise
             for index, errors in refused.items():
                 plan = chunk[index]
-                plan.item = None
+                plan.sent = None
                 plan.findings += [_error_finding(plan.group, e, frame, letters) for e in errors]
             chunk = [p for i, p in enumerate(chunk) if i not in refused]
             continue
@@ -196,11 +208,16 @@ def _send(
         return
 
 
-def _post(client: Client, body: dict[str, Any]) -> dict[str, Any]:
+def _body(items: list[str], dry_run: bool) -> bytes:
+    """The batch request from its items' JSON texts."""
+    return f'{{"items":[{",".join(items)}],"dry_run":{json.dumps(dry_run)}}}'.encode()
+
+
+def _post(client: Client, body: bytes) -> dict[str, Any]:
     """POST a batch, retried on connection trouble: its items' keys make a retry safe."""
     for attempt in range(client.retries + 1):
         try:
-            return client.request("POST", BATCH_PATH, json=body)
+            return client.request("POST", BATCH_PATH, json_bytes=body)
         except ServiceUnavailable:
             if attempt == client.retries:
                 raise

@@ -95,9 +95,13 @@ class Client:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
+        json_bytes: bytes | None = None,
     ) -> Any:
-        """One API call; retried when safe; the JSON answer, or a ``CooLabError``."""
+        """One API call; retried when safe; the JSON answer, or a ``CooLabError``.
+        ``json_bytes`` is a body already encoded as JSON (instead of ``json``)."""
         headers = dict(headers or {})
+        if json_bytes is not None:
+            headers["Content-Type"] = "application/json"
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         safe = method in ("GET", "PUT", "DELETE", "HEAD") or bool(idempotency_key)
@@ -110,6 +114,7 @@ class Client:
                     method,
                     self.base_url + path,
                     json=json,
+                    data=json_bytes,
                     params=params,
                     headers=headers,
                     timeout=self.timeout,

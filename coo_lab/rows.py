@@ -82,7 +82,7 @@ def groups(frame: pd.DataFrame) -> tuple[list[Group], list[Problem]]:
     """The certificates a sheet describes, one per invoice number, in order of appearance;
     rows that cannot be placed (no invoice number) come back as problems."""
     columns = [BY_KEY[k] for k in frame.columns]
-    values = {c.key: [cell(c, v) for v in frame[c.key].tolist()] for c in columns}
+    values = {c.key: _cells(c, frame[c.key].tolist()) for c in columns}
     top = [(c, values[c.key]) for c in columns if c.level == "certificate"]
     goods = [(c.field, values[c.key]) for c in columns if c.level == "goods"]
     invoices = values.get("invoice_number") or [None] * len(frame)
@@ -112,6 +112,13 @@ def groups(frame: pd.DataFrame) -> tuple[list[Group], list[Problem]]:
         if line:
             group.lines.append((label, line))
     return list(found.values()), orphans
+
+
+def _cells(column: Column, values: list[Any]) -> list[Any]:
+    """``cell`` of each value of a column, the common case (text, no number) inline."""
+    if column.kind == "number":
+        return [cell(column, v) for v in values]
+    return [(v.strip() or None) if type(v) is str else cell(column, v) for v in values]
 
 
 def _disagree(group: Group, label: Label, column: Column, value: Any) -> None:

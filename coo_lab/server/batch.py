@@ -22,8 +22,10 @@ change-feed entries and the idempotency record.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -39,7 +41,7 @@ from coo_lab.server import certificates
 from coo_lab.server.clock import china_today, iso, now
 from coo_lab.server.db import Transaction
 from coo_lab.server.deps import Scope
-from coo_lab.server.feed import authority_sees, dumps
+from coo_lab.server.feed import authority_sees
 from coo_lab.server.idempotency import replay
 from coo_lab.server.review import registration
 
@@ -139,10 +141,11 @@ def draft(item: BatchItem, parties: _Parties, blank: Certificate) -> Certificate
     The item's parts were validated when the request was read; they are put together on a
     ``blank`` certificate of the enterprise (``blank_certificate``), not validated again."""
     basic = item.basic
-    fields = {name: getattr(basic, name) for name in _INPUT_FIELDS}
+    given = basic.__dict__  # the validated fields, read as the model stores them
+    fields = {name: given[name] for name in _INPUT_FIELDS}
     errors: list[FieldError] = []
     for code_field, party in _CODES.items():
-        code = getattr(basic, code_field)
+        code = given[code_field]
         if code:
             fields[party] = parties.get(party, code, code_field, errors)
     codes = basic.special_clause_codes
@@ -205,97 +208,105 @@ class _Parties:
 
 
 def _write(tx: Transaction, scope: Scope, items: list[BatchItem]) -> None:
-    """Store the batch's new certificates: rows, receipts, feed entries, idempotency keys."""
+    """Store the batch's new certificates: rows, receipts, feed entries, idempotency keys —
+    each table's rows in one ``executemany``, the feed's in the order single writes make
+    them (a certificate's entry, then its receipt's)."""
     moment = now()
     at = iso(moment)
     year = moment.year
+    company_id, user = scope.company_id, scope.user
     last_serial = _take_serials(tx, f"internal:{scope.enterprise_code}:{year}", len(items))
     next_id = int(tx.scalar("SELECT COALESCE(MAX(id), 0) FROM certificates")) + 1
     next_receipt = int(tx.scalar("SELECT COALESCE(MAX(id), 0) FROM receipts")) + 1
     first_serial = last_serial - len(items) + 1
-    seen = authority_sees(certificates.ENTITY, {"status": CertificateStatus.DRAFT.value})
+    seen = int(authority_sees(certificates.ENTITY, {"status": CertificateStatus.DRAFT.value}))
+    draft_status = CertificateStatus.DRAFT.value
+    rows, receipts, changes, keys = [], [], [], []
     for n, item in enumerate(items):
         assert item.certificate is not None
+        cert_id, receipt_id = next_id + n, next_receipt + n
         number = internal_number(scope.enterprise_code, year, first_serial + n)
-        cert = item.certificate.model_copy(
-            update={
-                "id": next_id + n,
-                "internal_number": number,
-                "status": CertificateStatus.DRAFT,
-                "version": 1,
-                "created_at": moment,
-            }
-        )
-        row = {
-            "id": cert.id,
-            "company_id": scope.company_id,
-            "internal_number": number,
-            "original_id": None,
-            "created_by": scope.user.user_id,
-            "created_at": at,
-            "updated_at": at,
-            "print_count": 0,
-            "void_reason": "",
-            "findings": "[]",
-            **certificates._columns(cert),
-        }
-        _insert(tx, "certificates", row)
-        _change(tx, scope.company_id, certificates.ENTITY, cert.id, at, _view_json(row), seen)
+        cert = _numbered(item.certificate, cert_id, number, moment)
+        columns = certificates._columns(cert)
+        rows.append(
+            (cert_id, company_id, number, None, user.user_id, at, at, 0, "", "[]",
+             *columns.values())
+        )  # fmt: skip
         receipt = {
-            "id": next_receipt + n,
+            "id": receipt_id,
             "kind": certificates.ENTITY,
-            "document_id": cert.id,
+            "document_id": cert_id,
             "document_number": number,
             "from_status": None,
-            "to_status": CertificateStatus.DRAFT.value,
-            "actor": scope.user.username,
+            "to_status": draft_status,
+            "actor": user.username,
             "at": at,
             "reason": SAVED,
             "findings": [],
         }
-        _insert(tx, "receipts", {**receipt, "company_id": scope.company_id, "findings": "[]"})
-        _change(tx, scope.company_id, "receipt", receipt["id"], at, dumps(receipt), seen)
-        made = {"id": cert.id, "version": 1, "internal_number": number}
-        tx.execute(
-            "INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, body, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (scope.user.user_id, item.key, item.fingerprint, 201, dumps(made), at),
-        )
+        receipts.append(
+            (receipt_id, company_id, certificates.ENTITY, cert_id, number, None, draft_status,
+             user.username, at, SAVED, "[]")
+        )  # fmt: skip
+        changes.append((company_id, certificates.ENTITY, cert_id, at, _view_json(columns), seen))
+        changes.append((company_id, "receipt", receipt_id, at, _dumps(receipt), seen))
+        made = {"id": cert_id, "version": 1, "internal_number": number}
+        keys.append((user.user_id, item.key, item.fingerprint, 201, _dumps(made), at))
         item.answer.update(made, outcome="created")
+    tx.execute_many(_insert_certificates(tuple(columns)), rows)  # every row has these columns
+    tx.execute_many(_INSERT_RECEIPT, receipts)
+    tx.execute_many(_INSERT_CHANGE, changes)
+    tx.execute_many(_INSERT_KEY, keys)
     tx.ids_taken("certificates")
     tx.ids_taken("receipts")
 
 
-def _insert(tx: Transaction, table: str, values: dict[str, Any]) -> None:
-    marks = ", ".join("?" for _ in values)
-    tx.execute(
-        f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})", tuple(values.values())
+def _numbered(cert: Certificate, cert_id: int, number: str, moment: datetime) -> Certificate:
+    """The planned draft as stored: its id, number, status, version 1 and creation time."""
+    return cert.model_copy(
+        update={
+            "id": cert_id,
+            "internal_number": number,
+            "status": CertificateStatus.DRAFT,
+            "version": 1,
+            "created_at": moment,
+        }
     )
 
 
-def _change(
-    tx: Transaction,
-    company_id: int,
-    entity: str,
-    entity_id: int,
-    at: str,
-    data: str,
-    authority: bool,
-) -> None:
-    tx.execute(
-        "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data, authority) "
-        "VALUES (?, ?, ?, 'create', 1, ?, ?, ?)",
-        (company_id, entity, entity_id, at, data, int(authority)),
-    )
+def _insert_certificates(columns: tuple[str, ...]) -> str:
+    names = _RECORD_COLUMNS + columns
+    return f"INSERT INTO certificates ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
+
+_RECORD_COLUMNS = (
+    "id", "company_id", "internal_number", "original_id", "created_by", "created_at",
+    "updated_at", "print_count", "void_reason", "findings",
+)  # fmt: skip
+_INSERT_RECEIPT = (
+    "INSERT INTO receipts (id, company_id, kind, document_id, document_number, from_status, "
+    "to_status, actor, at, reason, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CHANGE = (
+    "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data, authority) "
+    "VALUES (?, ?, ?, 'create', 1, ?, ?, ?)"
+)
+_INSERT_KEY = (
+    "INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, body, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+"""``feed.dumps`` with its encoder made once (``json.dumps`` makes one per call)."""
 
 _VIEW_TAIL = ',"findings":[],"print_count":0,"void_reason":"","original_id":null}'
 
 
-def _view_json(row: dict[str, Any]) -> str:
+def _view_json(columns: dict[str, Any]) -> str:
     """A new draft as the API shows it (``certificates.view``), from its stored document: the
     same JSON without building and encoding the view once more."""
-    return row["doc"][:-1] + _VIEW_TAIL
+    return columns["doc"][:-1] + _VIEW_TAIL
 
 
 def _take_serials(tx: Transaction, series: str, count: int) -> int:

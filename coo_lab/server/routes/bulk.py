@@ -40,7 +40,7 @@ def create_batch(body: CertificateBatch, scope: EnterpriseScope, db: DB) -> dict
     items = [
         batch.BatchItem(
             item.idempotency_key,
-            hashlib.sha256(item.model_dump_json().encode()).hexdigest(),
+            hashlib.sha256(item.__pydantic_serializer__.to_json(item)).hexdigest(),
             item.certificate,
             item.goods,
         )
