@@ -24,7 +24,8 @@ from .conftest import BrowserLog, open_dashboard, screenshot
 
 APP = "declaration.ipynb"
 OPERATOR = "haixing_operator"  # the demo's sample enterprise (manual review)
-WAIT = 60_000  # ms for a round trip through the kernel (a busy 2-core machine)
+WAIT = 90_000  # ms for a step: a round trip through the kernel, a page of widgets drawn
+# (generous: the 2 cores are shared, and under load a screen takes many times its usual time)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,7 @@ def click(page, selector: str) -> None:
 
 
 def log_in(page, voila_url: str, username: str) -> None:
+    page.set_default_timeout(WAIT)  # every action waits as long as a step may take
     open_dashboard(page, voila_url, APP, ready=".coo-login-username input")
     type_into(page, ".coo-login-username", username)
     type_into(page, ".coo-login-password", password_for(username))
