@@ -5,7 +5,11 @@ submits it and reads the receipt; another certificate, opened from the query, is
 with a deliberate error and comes back with the finding next to its field, in Chinese and
 then in English. The service (through ``coo_lab.Client``) confirms what the screen says.
 Every page: no console error, no request leaving the machine, screenshots under
-test-output/browser/."""
+test-output/browser/.
+
+The enterprise is the demo's machinery maker (automatic review: a clean certificate is
+approved on submission), not the sample trading house whose figures the dashboard tests
+sync and count in the same demo."""
 
 from __future__ import annotations
 
@@ -14,16 +18,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from coo_lab import samples
 from coo_lab.client import Client
+from coo_lab.domain.certificate import Certificate
+from coo_lab.domain.parties import Exporter
 from coo_lab.server.demo import password_for
 from coo_lab.ui import lookups
 
 from .conftest import BrowserLog, open_dashboard, screenshot
 
 APP = "declaration.ipynb"
-OPERATOR = "haixing_operator"  # the demo's sample enterprise (manual review)
+OPERATOR = "ronghua_operator"  # the demo's machinery maker (automatic review)
 WAIT = 90_000  # ms for a step: a round trip through the kernel, a page of widgets drawn
 # (generous: the 2 cores are shared, and under load a screen takes many times its usual time)
 
@@ -36,6 +43,20 @@ def operator(demo_site) -> Client:
 
 def unique_invoice(prefix: str) -> str:
     return f"{prefix}{datetime.now():%y%m%d%H%M%S%f}"[:20]
+
+
+def own_certificate(client: Client, invoice: str) -> Certificate:
+    """A general certificate that passes every rule, in the enterprise's own name (its
+    registration, its exporter, its hand-signer)."""
+    filing = client.user_filing()
+    exporter = client.exporters.list().iloc[0].to_dict()
+    cert = samples.certificate("C", invoice_number=invoice)
+    cert.enterprise_code, cert.ccpit_code = filing["enterprise_code"], filing["ccpit_code"]
+    cert.company_name_cn, cert.hand_signer = filing["name_cn"], filing["hand_signer"]
+    cert.exporter = Exporter.model_validate(
+        {k: v for k, v in exporter.items() if k in Exporter.model_fields and v == v}
+    )
+    return cert
 
 
 # --- driving the widgets as a user does -------------------------------------------------------
@@ -114,7 +135,7 @@ def test_a_certificate_made_and_submitted_in_the_browser(
     shipment = date.today() + timedelta(days=5)
 
     log_in(page, voila_url, OPERATOR)
-    shows(page, ".coo-welcome", "大连海兴国际贸易有限公司")
+    shows(page, ".coo-welcome", "大连荣华重型机械有限公司")
     screenshot(page, "declaration-logged-in")
     click(page, "button.coo-menu-create")
     click(page, "button.coo-type-C")
@@ -149,19 +170,19 @@ def test_a_certificate_made_and_submitted_in_the_browser(
 
     # goods: a line with the HS and unit pickers
     open_tab(page, "商品信息")
-    pick(page, ".coo-picker-hs-code", "porcelain", "691110")
-    shows(page, ".coo-hs-text", "porcelain")
-    type_into(page, ".coo-line-description", "PORCELAIN DINNER PLATES, 27 CM***")
-    type_into(page, ".coo-line-quantity", "1000")
-    choose(page, ".coo-line-unit", "007 ")
-    type_into(page, ".coo-line-unit-price", "3")
+    pick(page, ".coo-picker-hs-code", "centrifugal", "841370")
+    shows(page, ".coo-hs-text", "Pumps; centrifugal")
+    type_into(page, ".coo-line-description", "CENTRIFUGAL WATER PUMPS, 7.5 KW***")
+    type_into(page, ".coo-line-quantity", "4")
+    choose(page, ".coo-line-unit", "001 ")
+    type_into(page, ".coo-line-unit-price", "750")
     type_into(page, ".coo-line-amount", "3000")
     type_into(page, ".coo-line-net-weight", "1500")
     type_into(page, ".coo-line-fob-usd", "3000")
-    type_into(page, ".coo-line-marks", "HX\nNO.1-100\nMADE IN CHINA")
+    type_into(page, ".coo-line-marks", "RH\nNO.1-4\nMADE IN CHINA")
     click(page, "button.coo-line-action-save")
     shows(page, ".coo-goods-notice", "商品信息已保存")
-    shows(page, ".coo-goods-grid option", "691110 | PORCELAIN DINNER PLATES")
+    shows(page, ".coo-goods-grid option", "841370 | CENTRIFUGAL WATER PUMPS")
     screenshot(page, "declaration-goods")
 
     # FOB from the goods, submit, the receipt
@@ -171,10 +192,12 @@ def test_a_certificate_made_and_submitted_in_the_browser(
         "() => document.querySelector('.coo-cert-fob-usd input').value === '3000'", timeout=WAIT
     )
     click(page, "button.coo-action-submit")
-    shows(page, ".coo-cert-notice", "已申报，状态：已申报")
+    shows(page, ".coo-cert-notice", "已申报，状态：审核通过")
     shows(page, ".coo-receipts", "审核回执")
     receipt = page.locator(".coo-receipts").inner_text()
-    assert "暂存 → 已申报" in receipt and "haixing_operator" in receipt, receipt
+    assert "暂存 → 已申报" in receipt and OPERATOR in receipt, receipt
+    assert "已申报 → 审核通过" in receipt and "智能审核通过" in receipt, receipt
+    shows(page, ".coo-cert-record", "审核通过")
     assert page.locator("button.coo-action-save").is_disabled()
     screenshot(page, "declaration-submitted")
 
@@ -182,7 +205,8 @@ def test_a_certificate_made_and_submitted_in_the_browser(
     rows = operator.certificates.list(invoice_number=invoice)
     assert len(rows) == 1
     cert = operator.certificates.get(int(rows["id"].iloc[0]))
-    assert cert.status == "submitted" and cert.cert_type == "C"
+    assert cert.status == "approved" and cert.cert_type == "C" and cert.certificate_number
+    assert cert.certificate_number in page.locator(".coo-cert-record").inner_text()
     assert cert.application_place == "DALIAN, CHINA"
     assert (cert.exporter.code, cert.importer.code) == (exporter["code"], importer["code"])
     assert cert.producer.code == producer["code"]
@@ -197,12 +221,12 @@ def test_a_certificate_made_and_submitted_in_the_browser(
     assert (cert.payment_method, cert.exit_customs) == ("T/T", "0900")
     assert cert.fob_usd == Decimal(3000)
     [line] = cert.goods
-    assert (line.hs_code, line.description) == ("691110", "PORCELAIN DINNER PLATES, 27 CM***")
-    assert (line.quantity, line.unit, line.unit_price) == (Decimal(1000), "007", Decimal(3))
+    assert (line.hs_code, line.description) == ("841370", "CENTRIFUGAL WATER PUMPS, 7.5 KW***")
+    assert (line.quantity, line.unit, line.unit_price) == (Decimal(4), "001", Decimal(750))
     assert (line.net_weight, line.fob_usd) == (Decimal(1500), Decimal(3000))
-    assert line.marks == "HX\nNO.1-100\nMADE IN CHINA"
+    assert line.marks == "RH\nNO.1-4\nMADE IN CHINA"
     receipts = operator.certificates.receipts(cert.id)
-    assert list(receipts["to_status"]) == ["submitted", "draft"]
+    assert list(receipts["to_status"]) == ["approved", "submitted", "draft"]
     nothing_wrong(browser_log)
 
 
@@ -210,13 +234,15 @@ def test_a_finding_shown_next_to_its_field(
     page, browser_log: BrowserLog, voila_url: str, operator: Client
 ) -> None:
     invoice = unique_invoice("BRF")
-    draft = operator.certificates.create(samples.certificate("C", invoice_number=invoice))
+    draft = operator.certificates.create(own_certificate(operator, invoice))
 
     log_in(page, voila_url, OPERATOR)
     click(page, "button.coo-menu-general")
     type_into(page, ".coo-query-invoice-number", invoice)
     click(page, "button.coo-query-search")
-    page.locator("button.coo-row-link", has_text=invoice).click()
+    rows = page.locator(".coo-query-general button.coo-row-link")
+    expect(rows).to_have_count(1, timeout=WAIT)  # the search's answer, not the opening list
+    rows.filter(has_text=invoice).click()
     shows(page, ".coo-cert-record", draft.internal_number)
     assert value_of(page, ".coo-cert-invoice-number") == invoice
 
