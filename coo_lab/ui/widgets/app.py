@@ -20,7 +20,7 @@ import ipywidgets as w
 from coo_lab.ui.navigation import CERTIFICATE_PAGE, Navigator
 from coo_lab.ui.session import Session
 from coo_lab.ui.state import error_notice
-from coo_lab.ui.widgets.common import NoticeBar, Words, esc, hidden
+from coo_lab.ui.widgets.common import NoticeBar, Words, esc, hidden, tag
 
 if TYPE_CHECKING:
     from coo_lab.ui.form import CertificateForm
@@ -72,13 +72,18 @@ class LoginView(w.VBox):
         words.label(self.password, "password")
         self.button = words.button("login", style="primary", width="300px")
         self.button.on_click(lambda b: self.words.busy(b, self.login, lambda: None))
+        tag(self, "login")
+        for widget, name in ((self.username, "username"), (self.password, "password")):
+            tag(widget, "login", name)
+        tag(self.button, "login", "button")
+        self.notice = tag(NoticeBar(session, words), "login", "notice")
         self.children = [
             words.label(w.HTML(), "app_title", "value"),
             w.HTML(f"<small>{esc(session.url)}</small>"),
             self.username,
             self.password,
             self.button,
-            NoticeBar(session, words),
+            self.notice,
         ]
 
     def login(self) -> bool:
@@ -99,12 +104,12 @@ class DeclarationApp:
         self.pages: dict[str, w.Widget] = {}
         self.models: dict[str, object] = {}
         self.login_view = LoginView(self.session, self.words)
-        self.language = w.Button(layout=w.Layout(width="auto"))
+        self.language = tag(w.Button(layout=w.Layout(width="auto")), "language")
         self.words.label(self.language, "language")
         self.language.on_click(lambda _b: self.words.guard(lambda: self.session.toggle_language()))
-        self.logout = self.words.button("logout")
+        self.logout = tag(self.words.button("logout"), "logout")
         self.logout.on_click(lambda _b: self.words.guard(lambda: self.session.logout()))
-        self.welcome = w.HTML()
+        self.welcome = tag(w.HTML(), "welcome")
         self.menu = w.VBox(layout=w.Layout(width="210px"))
         self.menu_buttons: dict[str, w.Button] = {}
         self.page = w.VBox(layout=w.Layout(flex="1", padding="0 0 0 12px"))
@@ -113,7 +118,7 @@ class DeclarationApp:
              self.logout],
             layout=w.Layout(justify_content="space-between", border_bottom="2px solid #2874a6"),
         )  # fmt: skip
-        self.nav_notice = NoticeBar(self.nav, self.words)
+        self.nav_notice = tag(NoticeBar(self.nav, self.words), "nav", "notice")
         self.main = w.VBox(
             [self.header, self.nav_notice, w.HBox([self.menu, self.page])],
         )
@@ -299,5 +304,5 @@ class DeclarationApp:
         )
         if key not in GROUPS:
             button.on_click(lambda _b: self.words.guard(lambda: self.nav.go(key)))
-        self.menu_buttons[key] = button
+        self.menu_buttons[key] = tag(button, "menu", key)
         return button

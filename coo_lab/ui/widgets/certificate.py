@@ -21,6 +21,7 @@ from coo_lab.ui.widgets.common import (
     grid,
     labelled,
     messages_html,
+    tag,
     text_input,
 )
 from coo_lab.ui.widgets.goods import GoodsTab
@@ -46,24 +47,28 @@ TOOLBAR = (
 class CertificatePage(w.VBox):
     def __init__(self, form: CertificateForm, words: Words) -> None:
         super().__init__()
+        tag(self, "certificate")
         self.form, self.words = form, words
         self._drawing = False
         self.bindings: dict[str, Binding] = {}
-        self.heading = w.HTML()
-        self.record = w.HTML()
-        self.buttons = {key: words.button(label, style=style) for key, label, style in TOOLBAR}
+        self.heading = tag(w.HTML(), "cert", "heading")
+        self.record = tag(w.HTML(), "cert", "record")
+        self.buttons = {
+            key: tag(words.button(label, style=style), "action", key)
+            for key, label, style in TOOLBAR
+        }
         self.void_reason = words.label(text_input(width="220px"), "void_reason", "placeholder")
-        self.notice = NoticeBar(form, words)
+        self.notice = tag(NoticeBar(form, words), "cert", "notice")
         self.pdf_note = w.HTML()
         self.pdf_view = w.HTML()
         self._goods_tab: GoodsTab | None = None  # built when first shown
-        self.tabs = w.Tab(children=[self._basic_info(), w.VBox()])
+        self.tabs = tag(w.Tab(children=[self._basic_info(), w.VBox()]), "cert", "tabs")
         self.tabs.observe(lambda ch: ch["new"] == 1 and self.goods_tab, names="selected_index")
         words.bind(
             lambda _l: setattr(self.tabs, "titles", (words("tab_basic"), words("tab_goods")))
         )
-        self.findings = w.HTML()
-        self.receipts = w.HTML()
+        self.findings = tag(w.HTML(), "findings")
+        self.receipts = tag(w.HTML(), "receipts")
         for key, button in self.buttons.items():
             button.on_click(
                 lambda b, key=key: self.words.busy(b, lambda: self._act(key), self._enable)
@@ -104,13 +109,13 @@ class CertificatePage(w.VBox):
             binding = Binding(
                 self.form, field, text_input(area=kind == AREA, width=width), self.words
             )
-        self.bindings[field] = binding
+        self.bindings[field] = binding.tag("cert")
         return binding.box()
 
     def _party(self, kind: str) -> w.Box:
-        picker = dropdown([("—", None)], "500px")
+        picker = tag(dropdown([("—", None)], "500px"), "party", kind)
         picker.observe(lambda ch: self._on_party(kind, ch["new"]), names="value")
-        shown = w.HTML()
+        shown = tag(w.HTML(), "party", kind, "messages")
         self._parties[kind] = (picker, shown)
         return labelled(self.words, kind, picker, shown)
 
@@ -122,18 +127,21 @@ class CertificatePage(w.VBox):
             placeholder="UN/LOCODE 搜索",
             width="250px",
         )
-        self.port_pickers[field] = picker
+        self.port_pickers[field] = tag(picker, "picker", field)
         return w.VBox([box, picker])
 
     def _basic_info(self) -> w.Widget:
         lang = self.words.lang
         self._parties: dict[str, tuple[w.Dropdown, w.HTML]] = {}
         self.port_pickers: dict[str, SearchPicker] = {}
-        self.route_button = self.words.button("btn_generate", style="info")
+        self.route_button = tag(self.words.button("btn_generate", style="info"), "route")
         self.route_button.on_click(lambda _b: self.words.guard(lambda: self.form.generate_route()))
-        self.fob_button = w.Button(description="= Σ FOB", layout=w.Layout(width="auto"))
+        self.fob_button = tag(
+            w.Button(description="= Σ FOB", layout=w.Layout(width="auto")), "fob-from-goods"
+        )
         self.fob_button.on_click(lambda _b: self.words.guard(lambda: self.form.fob_from_goods()))
         self.clauses = w.SelectMultiple(options=[], layout=w.Layout(width="640px", height="70px"))
+        tag(self.clauses, "cert", "special_clauses")
         self.clauses.observe(self._on_clauses, names="value")
         self.uploads = w.FileUpload(multiple=True, accept="")
         self.uploads.observe(self._on_upload, names="value")
@@ -210,7 +218,7 @@ class CertificatePage(w.VBox):
             options=[], continuous_update=False, ensure_option=False, layout=w.Layout(width="380px")
         )
         binding = Binding(self.form, "hand_signer", combo, self.words)
-        self.bindings["hand_signer"] = binding
+        self.bindings["hand_signer"] = binding.tag("cert")
         return binding.box()
 
     # --- actions -------------------------------------------------------------------------
@@ -299,10 +307,10 @@ class CertificatePage(w.VBox):
             self.clauses.options = options
         if self.clauses.value != chosen:
             self.clauses.value = chosen
-        countries = lookups.country_options(d.cert_type)
-        dest = self.bindings["destination_country"].widget
-        if list(dest.options) != countries:
-            dest.options = countries
+        lang = self.words.lang
+        self.bindings["destination_country"].set_options(lookups.country_options(d.cert_type))
+        self.bindings["transport_mode"].set_options(lookups.transport_mode_options(lang))
+        self.bindings["trade_mode"].set_options(lookups.trade_mode_options(lang))
         signer = (self.form.session.filing or {}).get("hand_signer")
         names = list(dict.fromkeys([*([signer] if signer else []), *self.form.signers]))
         self.bindings["hand_signer"].widget.options = names

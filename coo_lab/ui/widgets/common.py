@@ -213,19 +213,38 @@ class Binding:
 
     def refresh(self) -> None:
         value = self.to_widget(self.model.display(self.field))
-        if isinstance(self.widget, w.Dropdown | w.Select):
-            known = [o[1] if isinstance(o, tuple) else o for o in self.widget.options]
-            if value not in known:
-                self.widget.options = [*self.widget.options, (str(value), value)]
         self._quiet = True
         try:
+            if isinstance(self.widget, w.Dropdown | w.Select):
+                known = [o[1] if isinstance(o, tuple) else o for o in self.widget.options]
+                if value not in known:
+                    self.widget.options = [*self.widget.options, (str(value), value)]
             self.widget.value = value
         finally:
             self._quiet = False
         self.messages.value = messages_html(self.model.messages(self.field), self.words.lang)
 
+    def set_options(self, options: Sequence[tuple[str, Any]]) -> None:
+        """New choices for a dropdown (another type's countries, another language's names);
+        the model's value stays — a dropdown given new options selects the first one, and
+        that must not reach the model — and is shown again."""
+        if [tuple(o) for o in self.widget.options] == [tuple(o) for o in options]:
+            return
+        self._quiet = True
+        try:
+            self.widget.options = list(options)
+        finally:
+            self._quiet = False
+        self.refresh()
+
     def box(self) -> w.Box:
         return labelled(self.words, self.field, self.widget, self.messages)
+
+    def tag(self, scope: str) -> Binding:
+        """Classes ``coo-<scope>-<field>`` on the input and ``…-messages`` on its messages."""
+        tag(self.widget, scope, self.field)
+        tag(self.messages, scope, self.field, "messages")
+        return self
 
 
 def text_input(*, area: bool = False, width: str = "380px", placeholder: str = "") -> w.Widget:
@@ -322,6 +341,7 @@ class Table(w.VBox):
                     tooltip=str(row.get(self.link) or ""),
                     style=LINK_STYLE,
                 )
+                button.add_class("coo-row-link")
                 button.on_click(lambda _b, row=row: self._linked(row))
                 self.link_buttons.append(button)
                 parts.append(button)
@@ -342,3 +362,15 @@ class Table(w.VBox):
 
 def hidden(widget: w.Widget, hide: bool) -> None:
     widget.layout.display = "none" if hide else ""
+
+
+def css_name(*parts: str) -> str:
+    """A stable CSS class for the browser tests: ``coo-`` and the parts, hyphenated."""
+    return "-".join(["coo", *parts]).replace("_", "-")
+
+
+def tag(widget: w.Widget, *parts: str) -> w.Widget:
+    """Give ``widget`` the class ``css_name(*parts)`` (a selector that survives layout
+    changes, e.g. ``.coo-cert-fob-usd input``); returns the widget."""
+    widget.add_class(css_name(*parts))
+    return widget

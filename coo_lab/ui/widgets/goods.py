@@ -19,6 +19,7 @@ from coo_lab.ui.widgets.common import (
     hidden,
     labelled,
     messages_html,
+    tag,
     text_input,
 )
 from coo_lab.ui.widgets.pickers import SearchPicker
@@ -31,12 +32,13 @@ def _blank_first(options) -> list[tuple[str, str]]:
 class GoodsTab(w.VBox):
     def __init__(self, form: CertificateForm, words: Words) -> None:
         super().__init__()
+        tag(self, "goods")
         self.form, self.editor, self.words = form, form.goods, words
         self.bindings: dict[str, Binding] = {}
         self._drawing = False
         self.note = w.HTML()
         self.filings_note = w.HTML()
-        self.notice = NoticeBar(self.editor, words)
+        self.notice = tag(NoticeBar(self.editor, words), "goods", "notice")
         self.buttons = {
             "add": words.button("btn_add"),
             "save": words.button("btn_save", style="primary"),
@@ -50,16 +52,18 @@ class GoodsTab(w.VBox):
             "copy": self.editor.copy,
         }
         for key, button in self.buttons.items():
+            tag(button, "line", "action", key)
             button.on_click(lambda b, key=key: self.words.busy(b, actions[key], self.refresh))
-        self.grid = w.Select(options=[], rows=6, layout=w.Layout(width="760px"))
+        self.grid = tag(w.Select(options=[], rows=6, layout=w.Layout(width="760px")), "goods-grid")
         self.grid.observe(self._on_grid, names="value")
-        self.hs_text = w.HTML()
+        self.hs_text = tag(w.HTML(), "hs-text")
         self.hs_picker = SearchPicker(
             lookups.hs_options,
             lambda code: self.editor.set("hs_code", code),
             placeholder="HS / 品名",
             width="420px",
         )
+        tag(self.hs_picker, "picker", "hs_code")
         self.processing_button = words.button("btn_processing", style="info")
         self.processing_button.on_click(
             lambda _b: self.words.guard(lambda: self._show_processing())
@@ -101,7 +105,7 @@ class GoodsTab(w.VBox):
         else:
             widget = text_input(area=area, width=width)
             binding = Binding(self.editor, field, widget, self.words)
-        self.bindings[field] = binding
+        self.bindings[field] = binding.tag("line")
         return binding.box()
 
     def _editor(self) -> w.Widget:

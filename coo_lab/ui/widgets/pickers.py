@@ -29,6 +29,8 @@ class SearchPicker(w.HBox):
         self._quiet = False
         self.query.observe(self._on_query, names="value")
         self.results.observe(self._on_result, names="value")
+        self.query.add_class("coo-picker-query")
+        self.results.add_class("coo-picker-results")
         super().__init__([self.query, self.results])
 
     def _on_query(self, change: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from coo_lab.ui.widgets.common import (
     date_input,
     dropdown,
     hidden,
+    tag,
     text_input,
 )
 
@@ -37,6 +38,7 @@ TITLES = {"preferential": "menu_preferential", "general": "menu_general", "void"
 class QueryPage(w.VBox):
     def __init__(self, query: CertificateQuery, words: Words) -> None:
         super().__init__()
+        tag(self, "query", query.view)
         self.query, self.words = query, words
         self.title = words.label(w.HTML(), TITLES[query.view], "value")
         self.inputs: dict[str, w.Widget] = {
@@ -50,8 +52,9 @@ class QueryPage(w.VBox):
             "submitted_to": date_input(),
         }
         for name, widget in self.inputs.items():
+            tag(widget, "query", name)
             widget.observe(lambda ch, name=name: query.set(name, ch["new"]), names="value")
-        self.search_button = words.button("btn_query", style="primary")
+        self.search_button = tag(words.button("btn_query", style="primary"), "query", "search")
         self.search_button.on_click(lambda b: self.words.busy(b, query.run, self._enable))
         self.reset_button = words.button("btn_reset")
         self.reset_button.on_click(lambda _b: self.words.guard(lambda: self._reset()))

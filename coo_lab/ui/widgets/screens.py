@@ -9,7 +9,7 @@ import ipywidgets as w
 from coo_lab.domain.agreements import agreements
 from coo_lab.ui.accounts import FILING_FIELDS, Announcements, UserFilingForm
 from coo_lab.ui.i18n import FIELD_LABELS, pick
-from coo_lab.ui.widgets.common import Binding, NoticeBar, Table, Words, esc, text_input
+from coo_lab.ui.widgets.common import Binding, NoticeBar, Table, Words, esc, tag, text_input
 
 FILING_LABELS = {
     "ccpit_code": FIELD_LABELS["ccpit_code"],
@@ -78,7 +78,7 @@ class CreatePage(w.VBox):
                     b, "description", f"{a.name_zh if lang == 'zh' else a.name_en} ({a.code})"
                 )
             )
-            self.type_buttons[a.code] = button
+            self.type_buttons[a.code] = tag(button, "type", a.code)
         self.children = [
             words.label(w.HTML(), "menu_create", "value"),
             words.label(w.HTML(), "choose_type", "value"),
