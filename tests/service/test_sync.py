@@ -4,6 +4,7 @@ while it runs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -309,6 +310,13 @@ def _child(script: str, *args: object, **kwargs) -> subprocess.Popen:
     )
 
 
+def _reap(child: subprocess.Popen) -> None:
+    """Kill a child still running and close its pipes."""
+    if child.poll() is None:
+        child.kill()
+    child.communicate()
+
+
 def _table(con: duckdb.DuckDBPyConnection, db: str, table: str) -> list[tuple]:
     cols = "* EXCLUDE (updated_at)" if table == "sync_state" else "*"
     return con.execute(f"SELECT {cols} FROM {db}.{table} ORDER BY ALL").fetchall()
@@ -377,13 +385,16 @@ def sync_cursor(path: Path) -> int:
 
 def test_a_reader_process_runs_the_analyses_while_a_sync_runs(demo, tmp_path: Path) -> None:
     path, stop = tmp_path / "coo.duckdb", tmp_path / "stop"
-    reader = _child(CHILD_READER, path, stop, stdout=subprocess.PIPE, text=True)
-    writer = _child(CHILD_SYNC, demo.url, path, 20, 0, stdout=subprocess.PIPE, text=True)
-    out, _ = writer.communicate(timeout=240)  # a hang guard: the machine may be loaded
-    assert writer.returncode == 0 and out.split() == ["started", "done"]
-    time.sleep(0.1)
-    stop.touch()
-    report = json.loads(reader.communicate(timeout=60)[0])
+    with contextlib.ExitStack() as children:  # a failed test leaves no process behind
+        reader = _child(CHILD_READER, path, stop, stdout=subprocess.PIPE, text=True)
+        children.callback(_reap, reader)
+        writer = _child(CHILD_SYNC, demo.url, path, 20, 0, stdout=subprocess.PIPE, text=True)
+        children.callback(_reap, writer)
+        out, _ = writer.communicate(timeout=240)  # a hang guard: the machine may be loaded
+        assert writer.returncode == 0 and out.split() == ["started", "done"]
+        time.sleep(0.1)
+        stop.touch()
+        report = json.loads(reader.communicate(timeout=60)[0])
     assert report["errors"] == []
     counts = [tuple(c) for c in report["counts"]]
     assert len(counts) >= 5, "the reader never got in while the sync ran"
