@@ -148,8 +148,8 @@ _TSV_HEAD = {
     "postgresql": "convert_to(concat_ws(chr(9), seq, entity, entity_id, op, version, at, ''), "
     "'UTF8'), convert_to(data, 'UTF8')",
 }
-FORMS = ("json", "tsv")
-"""The envelopes ``page_after`` can write: ``json`` (for the JSON and NDJSON answers), ``tsv``."""
+# the envelopes ``page_after`` writes, by form: ``json`` (the JSON and NDJSON answers), ``tsv``
+_HEADS = {"json": _ENVELOPE, "tsv": _TSV_HEAD}
 
 
 @dataclass(frozen=True)
@@ -190,10 +190,10 @@ def page_after(
     tx: Transaction, user: Principal, after: int, limit: int, form: str = "json"
 ) -> FeedPage:
     """Up to ``limit`` changes visible to a user after ``after``, encoded (see the module doc)
-    with the envelope of ``form`` (one of ``FORMS``)."""
+    with the envelope of ``form`` (``json`` or ``tsv``)."""
     limit = max(1, min(limit, MAX_PAGE))
     where, param = _visible(user)
-    head = (_TSV_HEAD if form == "tsv" else _ENVELOPE)[tx.dialect]
+    head = _HEADS[form][tx.dialect]
     if tx.dialect == "sqlite":  # a large page reads mapped pages, not a read() per page
         tx.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
     cursor = tx.execute(

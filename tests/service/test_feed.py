@@ -9,7 +9,7 @@ import pytest
 
 from coo_lab import samples
 from coo_lab.server.feed import MAX_PAGE, record_change
-from coo_lab.server.routes.feed import NDJSON, TSV, answer_form, wants_ndjson
+from coo_lab.server.routes.feed import NDJSON, TSV, answer_form
 from coo_lab.server.schemas import ChangePage
 
 from .test_smoke import SERVER_OWNED
@@ -139,7 +139,7 @@ def test_the_feed_answers_in_the_form_the_accept_header_prefers(
     ],
 )
 def test_ndjson_is_what_the_accept_header_prefers(accept: str | None, ndjson: bool) -> None:
-    assert wants_ndjson(accept) is ndjson
+    assert (answer_form(accept) == NDJSON) is ndjson
 
 
 def test_smart_approval_clears_the_findings_of_an_earlier_return(api) -> None:

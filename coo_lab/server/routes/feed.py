@@ -62,11 +62,6 @@ def _qualities(accept: str | None) -> dict[str, float]:
     return quality
 
 
-def wants_ndjson(accept: str | None) -> bool:
-    """Whether an Accept header prefers NDJSON to JSON (quality values respected)."""
-    return answer_form(accept) == NDJSON
-
-
 def answer_form(accept: str | None) -> str:
     """The form of the feed an Accept header prefers: JSON unless NDJSON or TSV has a
     quality above zero and at least JSON's (NDJSON before TSV on a tie)."""
