@@ -6,26 +6,23 @@ table, around a ``ManagerDashboard`` that holds all the state.
     show(board.figures["fob"])                              # one figure, in a notebook
 
 Changing a filter re-reads the file with the new filters; "刷新 Refresh" re-reads it with
-the same ones (after a sync). With ``progressive=True`` the charts follow the other widgets
-(plotly.js takes seconds to load in a browser; the filters and KPIs need not wait for it).
-A bad choice or a missing file shows as a message, never as a traceback. Figures go into
-``Output`` widgets as plotly's own MIME bundle, which the JupyterLab/Voilà plotly renderer
-draws from the locally served extension (and which, unlike ``fig.show()``, does not import
-nbformat into the kernel).
+the same ones (after a sync). A bad choice or a missing file shows as a message, never as a
+traceback. The charts are one ``ChartGrid`` (``coo_lab.dashboard.chart_grid``), which the
+page draws after it has painted everything else. ``show`` displays a single figure as
+plotly's own MIME bundle for JupyterLab's plotly renderer (unlike ``fig.show()``, it does not
+import nbformat into the kernel).
 """
 
 from __future__ import annotations
 
 import html
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from coo_lab.dashboard.chart_grid import ChartGrid, figure_spec
 from coo_lab.dashboard.filters import Filters
 from coo_lab.dashboard.manager import CHARTS, ManagerDashboard
 from coo_lab.errors import CooLabError, ValidationFailed
@@ -42,7 +39,7 @@ CARD_STYLE = (
 
 def figure_output(fig: go.Figure) -> dict[str, Any]:
     """A display_data output holding the figure as plotly's MIME bundle."""
-    spec = json.loads(fig.to_json())
+    spec = figure_spec(fig)
     spec["config"] = PLOT_CONFIG
     title = fig.layout.title.text or "figure"
     return {
@@ -111,37 +108,11 @@ def _missed_html(board: ManagerDashboard) -> str:
     )
 
 
-class Shown(anywidget.AnyWidget):
-    """Tells the kernel when a page has drawn it (``on_shown(callback)``): the charts can
-    then be sent after the other widgets, which so appear without waiting for plotly.js."""
-
-    _esm = "export default { render({ model }) { model.send({ shown: true }); } };"
-
-    def on_shown(self, callback: Callable[[], None]) -> None:
-        self.on_msg(lambda _widget, content, _buffers: callback() if content.get("shown") else None)
-
-
-PENDING = {
-    "output_type": "display_data",
-    "data": {
-        "text/html": "<div class='coo-pending' style='color:#6c757d;padding:12px'>"
-        "图表加载中… / drawing the chart…</div>",
-        "text/plain": "drawing the chart…",
-    },
-    "metadata": {},
-}
-
-
 class ManagerDashboardView:
-    """Widgets bound to a ``ManagerDashboard``; ``widget`` is what a notebook displays.
+    """Widgets bound to a ``ManagerDashboard``; ``widget`` is what a notebook displays."""
 
-    ``progressive=True`` (the Voilà dashboard) shows the filters, KPIs and tables first and
-    sends the charts once the page has drawn them (see ``Shown``); otherwise the charts are
-    in the outputs from the start."""
-
-    def __init__(self, board: ManagerDashboard, *, progressive: bool = False) -> None:
+    def __init__(self, board: ManagerDashboard) -> None:
         self.board = board
-        self.shown = not progressive  # whether a page has drawn the widgets (or we don't wait)
         layout = w.Layout(width="auto")
         self.start = w.DatePicker(description="开始 from", layout=layout)
         self.end = w.DatePicker(description="结束 to", layout=layout)
@@ -156,16 +127,13 @@ class ManagerDashboardView:
         self.message = w.HTML()
         self.source = w.HTML()
         self.kpis = w.HTML()
-        self.outputs = {name: w.Output(layout=w.Layout(min_height="380px")) for name in CHARTS}
+        self.charts = ChartGrid()
         self.missed = w.HTML()
-        self.probe = Shown(layout=w.Layout(display="none"))
-        self.probe.on_shown(self._on_shown)
         self._quiet = False
         for control in (self.start, self.end, self.agreement, self.destination, self.exporter):
             control.observe(self._changed, names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.reset_button.on_click(lambda _: self.reset())
-        charts = self.outputs
         self.widget = w.VBox(
             [
                 self.source,
@@ -179,21 +147,15 @@ class ManagerDashboardView:
                 ),
                 self.message,
                 self.kpis,
-                w.GridBox(
-                    [charts[name] for name in CHARTS],
-                    layout=w.Layout(grid_template_columns="repeat(auto-fit, minmax(480px, 1fr))"),
-                ),
+                self.charts,
                 self.missed,
-                self.probe,
             ]
         )
 
     @classmethod
-    def open(
-        cls, path: str | Path, *, progressive: bool = False, **kwargs: Any
-    ) -> ManagerDashboardView:
+    def open(cls, path: str | Path, **kwargs: Any) -> ManagerDashboardView:
         """A view of the synced file at ``path``, drawn (or showing why it cannot be)."""
-        view = cls(ManagerDashboard(path, **kwargs), progressive=progressive)
+        view = cls(ManagerDashboard(path, **kwargs))
         view.refresh()
         return view
 
@@ -269,16 +231,6 @@ class ManagerDashboardView:
         )
         self.kpis.value = _cards(self.board)
         self.missed.value = _missed_html(self.board)
-        self._draw_charts()
-
-    def _draw_charts(self) -> None:
-        if not self.board.figures:
-            return
-        for name in CHARTS:
-            shown = figure_output(self.board.figures[name]) if self.shown else PENDING
-            self.outputs[name].outputs = (shown,)
-
-    def _on_shown(self) -> None:
-        if not self.shown:
-            self.shown = True
-            self._draw_charts()
+        figures = self.board.figures
+        if figures:
+            self.charts.figures = {name: figure_spec(figures[name]) for name in CHARTS}

@@ -1,5 +1,5 @@
 """The manager dashboard's widgets without a browser: set values, click buttons, and assert on
-the model behind them and on what the outputs hold (plotly's MIME bundles)."""
+the model behind them and on the figures the chart grid holds."""
 
 from __future__ import annotations
 
@@ -9,24 +9,22 @@ from pathlib import Path
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.dashboard import CHARTS
-from coo_lab.dashboard.view import PLOTLY_MIME, ManagerDashboardView
+from coo_lab.dashboard.view import ManagerDashboardView
 from coo_lab.mirror import sync
 
 
 def _traces(view: ManagerDashboardView, chart: str) -> list[dict]:
-    (output,) = view.outputs[chart].outputs
-    return output["data"][PLOTLY_MIME]["data"]
+    return view.charts.figures[chart]["data"]
 
 
 def test_opens_with_every_chart_and_kpi(demo_site) -> None:
     view = ManagerDashboardView.open(demo_site.warehouse)
     assert view.message.value == ""
+    assert list(view.charts.figures) == list(CHARTS)  # drawn in this order
     for chart in CHARTS:
-        (output,) = view.outputs[chart].outputs
-        spec = output["data"][PLOTLY_MIME]
+        spec = view.charts.figures[chart]
         assert spec["data"], chart
         assert spec["layout"]["title"]["text"] == view.board.figures[chart].layout.title.text
-        assert spec["config"] == {"displaylogo": False}
     assert view.kpis.value.count("class='coo-kpi'") == 8
     assert f"{view.board.kpis.approved:,}" in view.kpis.value
     assert "haixing_manager" in view.source.value and "2026" in view.source.value
@@ -73,12 +71,12 @@ def test_a_missing_file_is_a_message_until_synced(demo_site, tmp_path: Path) -> 
     path = tmp_path / "later.duckdb"
     view = ManagerDashboardView.open(path)
     assert "coo-lab sync" in view.message.value and "同步" in view.message.value
-    assert all(view.outputs[c].outputs == () for c in CHARTS)
+    assert view.charts.figures == {}
     manager = Client(demo_site.url, username="haixing_manager", password="demo-haixing_manager")
     sync(manager, path, progress=False)
     view.refresh_button.click()
     assert view.message.value == ""
-    assert all(len(view.outputs[c].outputs) == 1 for c in CHARTS)
+    assert list(view.charts.figures) == list(CHARTS)
 
 
 def test_refresh_shows_what_a_new_sync_brought(demo_site, demo_warehouse_copy: Path) -> None:
@@ -97,15 +95,3 @@ def test_refresh_shows_what_a_new_sync_brought(demo_site, demo_warehouse_copy: P
     finally:
         current = operator.certificates.raw(created.id)
         operator.certificates.delete(created.id, current["version"])
-
-
-def test_progressive_sends_the_charts_once_the_page_has_drawn(demo_site) -> None:
-    view = ManagerDashboardView.open(demo_site.warehouse, progressive=True)
-    assert "coo-kpi" in view.kpis.value  # everything but the charts is there at once
-    for chart in CHARTS:
-        (output,) = view.outputs[chart].outputs
-        assert PLOTLY_MIME not in output["data"] and "coo-pending" in output["data"]["text/html"]
-    view.probe._handle_custom_msg({"shown": True}, [])  # what the page's probe sends
-    assert all(_traces(view, chart) for chart in CHARTS)
-    view.agreement.value = "K"  # later changes draw at once
-    assert [t["name"] for t in _traces(view, "fob")] == ["K"]
