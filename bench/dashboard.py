@@ -1,6 +1,7 @@
 """Opening the manager dashboard: seconds from ``page.goto`` until its widgets show and until
 all six charts are drawn, in Debian's Chromium driven by Playwright (target: ≤ 5 s for
-each). The charts are one widget that draws after the page has painted the rest (``coo_lab.dashboard.chart_grid``).
+each). The charts are one widget that draws once the page has painted the rest
+(``coo_lab.dashboard.chart_grid``).
 Also the declaration app (``dashboards/declaration.ipynb``): seconds until its login screen
 is there to type into (same target).
 
