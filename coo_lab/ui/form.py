@@ -148,11 +148,10 @@ class CertificateForm(Model):
         def go() -> None:
             for kind in BASE_KINDS:
                 self.base[kind] = service.base_records(self._client, kind)
-            if self.session.offers("data_sync"):  # the registration as last synced
-                profile = self._client.data_sync.profile()
-                self.signers = [
-                    h["name"] for h in profile.get("hand_signers", []) if h["status"] == "active"
-                ]
+            profile = self._client.data_sync.profile()  # the registration as last synced
+            self.signers = [
+                h["name"] for h in profile.get("hand_signers", []) if h["status"] == "active"
+            ]
 
         self.perform(go)
         self.goods.load_filing_areas()
@@ -404,9 +403,6 @@ class CertificateForm(Model):
         return self.session.client
 
     def _pdf(self, purpose: str) -> bool:
-        if not self.session.offers("pdf"):
-            self.tell(Notice.of("warning", "pdf_unavailable"))
-            return False
         if not self.saved:
             self.tell(Notice.of("error", "not_saved_yet"))
             return False

@@ -4,7 +4,7 @@ As in the deck: goods come after the basic info has been saved once; the editor'
 a line, 保存 puts it into the list and saves the list on the service, 删除 and 复制 act on the
 selected line. A general-CO line may carry a processing declaration (加工工序, see
 ``ProcessingDialog``); a preferential line takes its HS code, criterion and filing number
-from an approved product filing when the service offers filings.
+from an approved product filing.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class GoodsEditor(Model):
         """The filing areas approved for this agreement that a line may name (the service's
         picker; a preferential line must come from one)."""
         session = self.form.session
-        if not self.form.preferential or not session.offers("filings"):
+        if not self.form.preferential or session.client is None:
             self.filing_areas = []
             return False
 

@@ -45,10 +45,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "menu_announcements": ("系统公告", "Announcements"),
     "menu_review": ("审核", "Review"),
     "menu_review_queue": ("待审核证书", "Review queue"),
-    "unavailable": (
-        "此功能在当前版本中不可用（服务端接口尚未提供）。",
-        "Not available in this version (the service does not offer it yet).",
-    ),
     "filing_required": (
         "请先完成用户备案，才能使用其他功能。",
         "Complete user filing first; the other screens open after it.",
@@ -92,10 +88,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "btn_search": ("搜索", "Search"),
     "void_reason": ("作废原因", "Reason for voiding"),
     "return_reason": ("退回原因", "Reason for returning"),
-    "pdf_unavailable": (
-        "预览和打印在当前版本中不可用（服务端尚未提供证书PDF）。",
-        "Preview and print are not available in this version (no certificate PDF yet).",
-    ),
     "goods_need_save": (
         "基本信息暂存成功后才允许录入商品信息。",
         "Save the basic info once before entering goods.",
@@ -111,11 +103,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "filings_pick_hint": (
         "优惠原产地证书，录入的商品信息必须是已备案并审核通过的商品数据。",
         "On a preferential certificate every line comes from an approved product filing.",
-    ),
-    "filings_unavailable": (
-        "商品备案查询在当前版本中不可用：请填写已审核通过的备案号和原产地标准。",
-        "Product filings are not available in this version: type the approved filing "
-        "number and criterion.",
     ),
     "no_findings": ("检查通过：未发现问题。", "Check passed: nothing found."),
     "findings_title": ("审核规则检查结果", "Review-rule findings"),

@@ -18,7 +18,6 @@ from coo_lab.ui.state import Model, Notice
 class Entry:
     key: str  # the page it opens; also its label key ``menu_<key>``
     children: tuple[str, ...] = ()
-    feature: str | None = None  # a feature the client must offer (see Session.FEATURES)
     before_filing: bool = False  # open before user filing is done
 
     @property
@@ -29,14 +28,13 @@ class Entry:
 ENTERPRISE_MENU = (
     Entry("user_filing", before_filing=True),
     Entry("certificates", ("create", "preferential", "general", "void")),
-    Entry("filings", ("filing_form", "filing_query"), feature="filings"),
+    Entry("filings", ("filing_form", "filing_query")),
     Entry("basedata", ("exporters", "importers", "producers", "special_clauses")),
-    Entry("sync", feature="data_sync"),
-    Entry("push", feature="push"),
+    Entry("sync"),
+    Entry("push"),
     Entry("announcements", before_filing=True),
 )
 REVIEWER_MENU = (Entry("review", ("review_queue", "review_filings")), Entry("announcements"))
-CHILD_FEATURES = {"review_filings": "filings"}  # a child page needing its own service part
 CERTIFICATE_PAGE = "certificate"  # the form itself: opened from the create page or a query
 
 
@@ -62,13 +60,6 @@ class Navigator(Model):
         if entry is None:
             return key == CERTIFICATE_PAGE and self.session.filed and not self.session.is_reviewer
         return self.session.is_reviewer or entry.before_filing or self.session.filed
-
-    def available(self, key: str) -> bool:
-        """Whether the page's service part exists in this version."""
-        if key in CHILD_FEATURES:
-            return self.session.offers(CHILD_FEATURES[key])
-        entry = self._entry(key)
-        return entry is None or entry.feature is None or self.session.offers(entry.feature)
 
     def go(self, key: str) -> bool:
         if not self.may_open(key):

@@ -144,9 +144,6 @@ class CertificateQuery(Model):
         if action == "void" and not reason.strip():
             self.tell(Notice.of("error", "reason_required"))
             return 0
-        if action in ("preview", "print") and not self.session.offers("pdf"):
-            self.tell(Notice.of("warning", "pdf_unavailable"))
-            return 0
         certs = self.session.client.certificates
         calls: dict[str, Callable[[dict[str, Any]], object]] = {
             "copy": lambda r: certs.copy(r["id"]),

@@ -2,9 +2,7 @@
 
 Login comes first (as in the original system); the role decides the menu: enterprise users
 see the declaration screens (everything but user filing waits until user filing is done),
-reviewers see the review queue. Features the connected client does not offer (product
-filing, data sync, status push, certificate PDFs — other parts of the project) are asked for
-by name, so their screens say "not available in this version" instead of failing.
+reviewers see the review queue.
 """
 
 from __future__ import annotations
@@ -22,16 +20,8 @@ if TYPE_CHECKING:
 
 DEFAULT_URL = "http://127.0.0.1:8700"
 
+
 # feature -> how to find it on a client: (attribute path, method it must have)
-FEATURES: dict[str, tuple[str, str]] = {
-    "filings": ("filings", "list"),
-    "data_sync": ("data_sync", "history"),
-    "push": ("push", "subscribe"),
-    "pdf": ("certificates", "pdf"),
-    "documents": ("certificates", "upload"),
-}
-
-
 def service_url(url: str | None = None) -> str:
     """The service address: the argument, else ``COO_LAB_URL``, else the local default."""
     return (url or os.environ.get("COO_LAB_URL") or DEFAULT_URL).rstrip("/")
@@ -118,16 +108,8 @@ class Session(Model):
         company = self.me.get("company")
         return f"{self.me['display_name']} ({company})" if company else self.me["display_name"]
 
-    # --- language and features ---------------------------------------------------------
+    # --- language ---------------------------------------------------------------
 
     def toggle_language(self) -> None:
         self.language = Language.EN if self.language == Language.ZH else Language.ZH
         self.changed("language")
-
-    def offers(self, feature: str) -> bool:
-        """Whether the connected client has that feature (see ``FEATURES``)."""
-        if self.client is None:
-            return False
-        attribute, method = FEATURES[feature]
-        target = getattr(self.client, attribute, None)
-        return target is not None and callable(getattr(target, method, None))

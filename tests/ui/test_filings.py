@@ -8,18 +8,11 @@ are skipped.
 
 from __future__ import annotations
 
-import pytest
-
-from coo_lab import client as client_module
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.ui.widgets.datasync import DataSyncPage
 from coo_lab.ui.widgets.filings import FilingPage
 from coo_lab.ui.widgets.review import FilingReviewPage
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(client_module, "Filings"), reason="client.filings is not in this branch yet"
-)
 
 
 def test_a_product_filing_from_the_form_to_a_certificate_line(live, hx: Client, open_app) -> None:

@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from coo_lab import client as client_module
 from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.ui.widgets.push import PushPage
 
 PHONE = "13800138000"
-has_push = hasattr(client_module, "Push")
-has_pdf = hasattr(client_module.Certificates, "pdf")
 
 
-@pytest.mark.skipif(not has_push, reason="client.push is not in this branch yet")
 def test_subscribe_by_sms_after_binding_the_phone_then_cancel(hx: Client, open_app) -> None:
     app = open_app("hx_operator")
     app.menu_buttons["push"].click()
@@ -64,7 +58,6 @@ def test_subscribe_by_sms_after_binding_the_phone_then_cancel(hx: Client, open_a
     assert {r["channel"]: r["active"] for r in desk.rows} == {"sms": False, "webhook": True}
 
 
-@pytest.mark.skipif(not has_pdf, reason="the certificate PDF is not in this branch yet")
 def test_preview_print_and_supporting_documents(hx: Client, open_app) -> None:
     made = hx.certificates.create(samples.certificate("C", invoice_number="PRINT-1"))
     app = open_app("hx_operator")

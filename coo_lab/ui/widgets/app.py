@@ -187,13 +187,10 @@ class DeclarationApp:
         from coo_lab.ui.widgets.screens import (
             AnnouncementsPage,
             CreatePage,
-            UnavailablePage,
             UserFilingPage,
         )
 
         words, session = self.words, self.session
-        if not self.nav.available(key):
-            return UnavailablePage(words, f"menu_{key}")
         builders: dict[str, Callable[[], w.Widget]] = {
             "user_filing": lambda: UserFilingPage(self._model(key, UserFilingForm), words),
             "create": lambda: CreatePage(words, self.open_new),
@@ -215,9 +212,7 @@ class DeclarationApp:
             book = BaseDataBook(session, BASE_PAGES[key])
             self.models[key] = book
             return BaseDataPage(book, words)
-        if key in builders:
-            return builders[key]()
-        return UnavailablePage(words, f"menu_{key}")
+        return builders[key]()
 
     def _filing_query(self) -> object:
         from coo_lab.ui.filings import FilingQuery

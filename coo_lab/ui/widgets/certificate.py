@@ -59,7 +59,6 @@ class CertificatePage(w.VBox):
         }
         self.void_reason = words.label(text_input(width="220px"), "void_reason", "placeholder")
         self.notice = tag(NoticeBar(form, words), "cert", "notice")
-        self.pdf_note = w.HTML()
         self.pdf_view = w.HTML()
         self._goods_tab: GoodsTab | None = None  # built when first shown
         self.tabs = tag(w.Tab(children=[self._basic_info(), w.VBox()]), "cert", "tabs")
@@ -76,7 +75,6 @@ class CertificatePage(w.VBox):
         self.children = [
             self.heading,
             w.HBox([*self.buttons.values(), self.void_reason]),
-            self.pdf_note,
             self.notice,
             self.record,
             self.tabs,
@@ -330,11 +328,9 @@ class CertificatePage(w.VBox):
 
     def _enable(self) -> None:
         allowed = self.form.allowed()
-        pdf = self.form.session.offers("pdf")
         for key, button in self.buttons.items():
-            button.disabled = key not in allowed or (key in ("preview", "print") and not pdf)
+            button.disabled = key not in allowed
         self.void_reason.disabled = "void" not in allowed
-        self.pdf_note.value = "" if pdf else f"<small>{esc(self.words('pdf_unavailable'))}</small>"
         editable = "save" in allowed
         self.route_button.disabled = not editable
         self.fob_button.disabled = not editable

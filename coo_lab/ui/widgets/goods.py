@@ -186,12 +186,9 @@ class GoodsTab(w.VBox):
         self.note.value = (
             f"<small>{esc(words('goods_need_save' if not saved else 'goods_save_hint'))}</small>"
         )
-        picker = form.preferential and form.session.offers("filings")
-        if form.preferential:
-            key = "filings_pick_hint" if picker else "filings_unavailable"
-            self.filings_note.value = f"<small>{esc(words(key))}</small>"
-        else:
-            self.filings_note.value = ""
+        picker = form.preferential
+        hint = f"<small>{esc(words('filings_pick_hint'))}</small>" if picker else ""
+        self.filings_note.value = hint
         hidden(self.area_box, not picker)
         if picker:
             self.area_list.options = [

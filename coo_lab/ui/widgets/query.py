@@ -184,6 +184,5 @@ class QueryPage(w.VBox):
         q = self.query
         self.prev_button.disabled = q.page <= 1
         self.next_button.disabled = q.page >= q.pages
-        pdf = q.session.offers("pdf")
-        for action, button in self.action_buttons.items():
-            button.disabled = not q.ticked or (action in ("preview", "print") and not pdf)
+        for button in self.action_buttons.values():
+            button.disabled = not q.ticked

@@ -129,14 +129,3 @@ class AnnouncementsPage(w.VBox):
         )
         for button in self.table.link_buttons:
             button.layout.width = "420px"
-
-
-class UnavailablePage(w.VBox):
-    """A menu entry whose service part this version does not have."""
-
-    def __init__(self, words: Words, title_key: str) -> None:
-        super().__init__()
-        self.children = [
-            words.label(w.HTML(), title_key, "value"),
-            words.label(w.HTML(), "unavailable", "value"),
-        ]
