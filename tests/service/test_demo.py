@@ -27,6 +27,7 @@ from coo_lab.server import certificates as store
 from coo_lab.server.app import create_app
 from coo_lab.server.clock import china_date, china_today
 from coo_lab.server.demo import build_demo, password_for
+from coo_lab.server.demo.announcements import NOTICES, PUBLISHER
 from coo_lab.server.demo.destinations import PARTNER_COUNTRIES
 from coo_lab.server.feed import dumps
 from coo_lab.server.review import SYSTEM_ACTOR, context_for
@@ -360,6 +361,7 @@ def test_the_live_service_continues_the_series(client, rows) -> None:
 
 def test_the_same_seed_and_day_build_the_same_store(tmp_path: Path) -> None:
     tables = ("certificates", "receipts", "changes", "counters", "product_filings", "base_records")
+    tables += ("announcements",)
     dumps_: list[dict[str, list[tuple]]] = []
     for name in ("a", "b"):
         path = tmp_path / f"{name}.sqlite"
@@ -376,6 +378,23 @@ def test_the_same_seed_and_day_build_the_same_store(tmp_path: Path) -> None:
             conn.execute("SELECT * FROM certificates ORDER BY 1").fetchall()
             != dumps_[0]["certificates"]
         )
+
+
+def test_an_enterprise_user_finds_the_offices_announcements(client) -> None:
+    headers = login(client, "haixing_operator")
+    notices = client.get("/api/v1/announcements", headers=headers).json()
+    assert [n["title"] for n in notices] == [title for _days, title, _body in NOTICES]
+    days = [date.fromisoformat(n["published_on"]) for n in notices]
+    assert days == sorted(days, reverse=True) and days[0] < date.today()
+    assert all("\n" in n["body"] and n["publisher"] == PUBLISHER for n in notices)
+
+
+def test_adding_to_a_store_does_not_repeat_the_announcements(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    build_demo(path, scale=50, seed=3)
+    build_demo(path, scale=50, seed=4, fresh=False)
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT count(*) FROM announcements").fetchone()[0] == len(NOTICES)
 
 
 def test_filings_and_data_sync_in_the_demo(client) -> None:

@@ -1,7 +1,7 @@
 """Registration before the first certificate: the offices and their reviewers, the
 enterprises in the registry with their companies and users (password ``demo-<username>``),
 user filing, and then each enterprise's base data, product filings, first data syncs and
-the filings its office holds for it."""
+the filings its office holds for it; and the office's announcements."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from coo_lab.domain.parties import EnterpriseFiling, HandSigner, UserFiling
 from coo_lab.server import registry, setup
 from coo_lab.server.auth import Role, create_user
 from coo_lab.server.db import Database
+from coo_lab.server.demo.announcements import publish
 from coo_lab.server.demo.base_data import file_base_data
 from coo_lab.server.demo.declarant import Firm, prepare
 from coo_lab.server.demo.filings import file_products
@@ -116,6 +117,7 @@ def register(
             place = OFFICE_PLACES[spec.office]
             reviewers = [(r, share) for r, office, _d, share in REVIEWERS if office == spec.office]
             prepare(firm, place, reviewers)
+        publish(tx, end_us)
     return logins, events
 
 
