@@ -60,7 +60,7 @@ def cpu_ms(func, items) -> float:
 
 
 def issue(cert) -> bytes:
-    url = f"https://coo.example.cn/verify/{cert.certificate_number}"
+    url = f"https://coo.example.cn/verify/{cert.certificate_number}?code=K7Q2M9XD"
     return render(cert, verification_url=url, issuer="CCPIT DALIAN")
 
 

@@ -417,14 +417,15 @@ class Certificates:
 
         return pd.DataFrame(self._client.get(f"{self._path}/{cert_id}/prints"))
 
-    def verify(self, certificate_number: str) -> dict[str, Any]:
-        """The public verification of a certificate number (as its QR code answers)."""
+    def verify(self, certificate_number: str, code: str | None = None) -> dict[str, Any]:
+        """The public verification of a certificate (as its QR code answers): its number and
+        the check code printed with the QR code; without the code, ``genuine`` is None."""
         response = _fetch(
             self._client,
             "GET",
             f"/verify/{certificate_number}",
             retry=True,
-            params={"format": "json"},
+            params={"format": "json", "code": code},
         )
         return response.json()
 

@@ -6,7 +6,8 @@ pages, ``sheet`` the drawing surface, ``fonts`` the Chinese font (parsed once pe
 and ``render`` puts them together::
 
     from coo_lab.printing import render, preview
-    pdf = render(cert, verification_url="https://coo.example.cn/verify/26E311120218/00001")
+    url = "https://coo.example.cn/verify/26E311120218/00001?code=K7Q2M9XD"
+    pdf = render(cert, verification_url=url)
     draft = preview(cert)  # watermarked "DRAFT / 草稿", no number
 """
 

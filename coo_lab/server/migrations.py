@@ -427,4 +427,21 @@ MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
             "CREATE INDEX audit_entries_entity ON audit_entries (company_id, entity, entity_id)",
         ],
     ),
+    (
+        7,
+        [
+            # the service's own secrets, made once per store (a copy takes the source's):
+            # ``verification`` keys the check codes printed with every certificate's QR code
+            """CREATE TABLE service_keys (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            PerDialect(
+                sqlite="INSERT INTO service_keys (name, value) "
+                "VALUES ('verification', lower(hex(randomblob(32))))",
+                postgresql="INSERT INTO service_keys (name, value) VALUES ('verification', "
+                "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))",
+            ),
+        ],
+    ),
 ]

@@ -27,8 +27,9 @@ FIRST = (
     "users",
 )
 SKIP = {"schema_version", "tokens", "login_attempts", "idempotency_keys"}  # and sqlite_* ones
-# tables a migration fills in a new store (the status-push cursor): the copy replaces them
-MADE_BY_MIGRATIONS = {"push_cursor"}
+# tables a migration fills in a new store (the status-push cursor, the service's keys): the
+# copy replaces them, so certificates printed before a move still verify after it
+MADE_BY_MIGRATIONS = {"push_cursor", "service_keys"}
 
 
 def tables(tx: Transaction) -> list[str]:

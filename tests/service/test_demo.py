@@ -24,8 +24,10 @@ from coo_lab.domain.filing import ProductFiling
 from coo_lab.domain.numbers import internal_number, parse_certificate_number
 from coo_lab.domain.rules import check
 from coo_lab.server import certificates as store
+from coo_lab.server import verification
 from coo_lab.server.app import create_app
 from coo_lab.server.clock import china_date, china_today
+from coo_lab.server.db import open_database
 from coo_lab.server.demo import build_demo, password_for
 from coo_lab.server.demo.announcements import NOTICES, PUBLISHER
 from coo_lab.server.demo.destinations import PARTNER_COUNTRIES
@@ -395,6 +397,19 @@ def test_adding_to_a_store_does_not_repeat_the_announcements(tmp_path: Path) -> 
     build_demo(path, scale=50, seed=4, fresh=False)
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT count(*) FROM announcements").fetchone()[0] == len(NOTICES)
+
+
+def test_printed_certificates_verify_with_their_code_in_a_copy_too(client, demo, rows) -> None:
+    # a store moved with copy-store keeps its key: the QR codes already printed still work
+    number = next(r["certificate_number"] for r in rows if r["status"] == "printed")
+    source = open_database(demo[0])
+    try:
+        with source.read() as tx:
+            code = verification.check_code(tx, number)
+    finally:
+        source.close()
+    answer = client.get(f"/verify/{number}", params={"code": code, "format": "json"}).json()
+    assert answer["genuine"] is True and answer["status"] == "printed"
 
 
 def test_filings_and_data_sync_in_the_demo(client) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -19,6 +20,7 @@ from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.errors import Conflict, ValidationFailed
 from coo_lab.printing import fonts
 from coo_lab.printing.forms import form
+from coo_lab.server import verification
 
 from . import store
 
@@ -93,7 +95,8 @@ def test_printing_an_approved_certificate_logs_every_copy(api) -> None:
     (page,) = pages(r.content)
     header = within(page, f.header)
     assert number in header
-    assert f"http://testserver/verify/{number}" in header  # the service's own address
+    url = f"http://testserver/verify/{number}?code={check_code(api, number)}"
+    assert url in header.replace("\n", "")  # the service's own address, the check code
     assert box(page, f, "1").startswith(samples.EXPORTER.name_en)
     assert "CCPIT DALIAN" in box(page, f, "14")  # the office that certified it
     assert "王丹" in box(page, f, "13")
@@ -124,14 +127,15 @@ def test_printing_an_approved_certificate_logs_every_copy(api) -> None:
 def test_the_verification_url_comes_from_configuration(api, monkeypatch) -> None:
     cert = approved(api)
     op = api.as_("hx_operator")
+    number = cert["certificate_number"]
     monkeypatch.setenv("COO_LAB_PUBLIC_URL", "https://coo.example.cn/")
     r = op.get(f"{V1}/certificates/{cert['id']}/pdf")
-    expected = f"https://coo.example.cn/verify/{cert['certificate_number']}"
-    assert expected in within(pages(r.content)[0], form("C").header)
+    expected = f"https://coo.example.cn/verify/{number}?code={check_code(api, number)}"
+    assert expected in within(pages(r.content)[0], form("C").header).replace("\n", "")
     api.client.app.state.public_url = "https://verify.example.org"  # an explicit setting wins
     r = op.get(f"{V1}/certificates/{cert['id']}/pdf")
-    expected = f"https://verify.example.org/verify/{cert['certificate_number']}"
-    assert expected in within(pages(r.content)[0], form("C").header)
+    expected = f"https://verify.example.org/verify/{number}?code={check_code(api, number)}"
+    assert expected in within(pages(r.content)[0], form("C").header).replace("\n", "")
 
 
 def test_a_void_certificate_cannot_be_printed_but_can_be_previewed(api, db_path) -> None:
@@ -182,10 +186,18 @@ def test_a_manager_may_preview_but_not_print(api) -> None:
 # --------------------------------------------------------------------------- verification
 
 
+def check_code(api, number: str) -> str:
+    with api.client.app.state.db.read() as tx:
+        return verification.check_code(tx, number)
+
+
 def test_the_verification_page_says_what_the_public_may_know(api) -> None:
     cert = approved(api, "E")
     number = cert["certificate_number"]
+    code = check_code(api, number)
+    assert len(code) == 8 and code.isalnum() and code.isupper()
     public = api.client  # no login
+    public.params = {"code": code}
     r = public.get(f"/verify/{number}")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert number in r.text and "真实证书" in r.text and "HAI PHONG" not in r.text
@@ -204,7 +216,11 @@ def test_the_verification_page_says_what_the_public_may_know(api) -> None:
         "message_en": "Genuine certificate, valid: issued by the certifying authority.",
         "message_zh": "真实证书，有效：已签发。",
     }
-    lower = public.get(f"/verify/{number.lower()}", headers={"Accept": "application/json"})
+    lower = public.get(
+        f"/verify/{number.lower()}",
+        params={"code": code.lower()},
+        headers={"Accept": "application/json"},
+    )
     assert lower.json()["genuine"] is True
     op = api.as_("hx_operator")
     op.post(f"{V1}/certificates/{cert['id']}/void", json={"reason": "cancelled"})
@@ -218,18 +234,49 @@ def test_the_verification_page_says_what_the_public_may_know(api) -> None:
     ["26E311120218/99999", "not-a-number", "<script>alert(1)</script>", "x" * 150, "%00", "/"],
 )
 def test_an_unknown_number_is_said_to_be_not_genuine(api, number: str) -> None:
-    r = api.client.get(f"/verify/{number}", params={"format": "json"})
+    code = check_code(api, number)  # even with its own valid code
+    r = api.client.get(f"/verify/{number}", params={"format": "json", "code": code})
     assert r.status_code == 200, r.text
     assert r.json()["genuine"] is False and r.json()["status"] is None
     assert "not genuine" in r.json()["message_en"]
-    page = api.client.get(f"/verify/{number}")
+    page = api.client.get(f"/verify/{number}", params={"code": code})
     assert page.status_code == 200 and "<script>alert" not in page.text
 
 
 def test_a_draft_s_internal_number_is_not_a_certificate(api) -> None:
-    cert = draft(api.as_("hx_operator"))
-    r = api.client.get(f"/verify/{cert['internal_number']}", params={"format": "json"})
+    number = draft(api.as_("hx_operator"))["internal_number"]
+    r = api.client.get(
+        f"/verify/{number}", params={"format": "json", "code": check_code(api, number)}
+    )
     assert r.json()["genuine"] is False
+
+
+def test_without_the_check_code_nothing_is_said_about_a_number(api) -> None:
+    """Certificate numbers are sequential: a page that answered any number could be walked
+    through a series to list every exporter, destination and date."""
+    issued = approved(api, "K")["certificate_number"]
+    never = issued[:-5] + f"{int(issued[-5:]) + 1:05d}"  # the next number of the series
+    answers = {}
+    for number in (issued, never):
+        for code in (None, "", "AAAAAAAA", check_code(api, never)):
+            r = api.client.get(f"/verify/{number}", params={"format": "json", "code": code})
+            answer = r.json()
+            assert answer.pop("certificate_number") == number
+            answers[number, code or None] = answer
+    assert answers[issued, None] == answers[never, None]
+    assert (
+        answers[issued, None]["genuine"] is None
+        and "check code" in answers[issued, None]["message_en"]
+    )
+    assert "校验码" in answers[issued, None]["message_zh"]
+    wrong = answers[issued, "AAAAAAAA"]
+    assert wrong["genuine"] is False and wrong["exporter"] is None
+    assert wrong == answers[never, "AAAAAAAA"] == answers[never, check_code(api, never)]
+    assert answers[issued, check_code(api, never)] == wrong  # another number's code
+    page = api.client.get(f"/verify/{issued}")  # the page asks for the code
+    assert "name='code'" in page.text and samples.EXPORTER.name_en not in page.text
+    right = api.client.get(f"/verify/{issued}", params={"code": check_code(api, issued)})
+    assert samples.EXPORTER.name_en in right.text and "name='code'" not in right.text
 
 
 # --------------------------------------------------------------------------- documents
@@ -386,12 +433,15 @@ def test_the_client_prints_previews_and_handles_documents(live, tmp_path) -> Non
     number = reviewer.review.approve(cert.id)["certificate_number"]
     pdf = client.certificates.pdf(cert.id, tmp_path / "certificate.pdf")
     assert (tmp_path / "certificate.pdf").read_bytes() == pdf
-    assert f"{live.url}/verify/{number}" in within(pages(pdf)[0], form("N").header)
+    printed = within(pages(pdf)[0], form("N").header).replace("\n", "")
+    code = re.search(rf"{re.escape(live.url)}/verify/{re.escape(number)}\?code=(\w{{8}})", printed)
+    assert code, printed  # the QR code's address, printed beside it
     log = client.certificates.prints(cert.id)
     assert log["copy_no"].tolist() == [1] and log["printed_by"].tolist() == ["hx_operator"]
-    verified = client.certificates.verify(number)
+    verified = client.certificates.verify(number, code.group(1))
     assert verified["genuine"] is True and verified["status"] == "printed"
-    assert client.certificates.verify("26N311120218/99999")["genuine"] is False
+    assert client.certificates.verify(number)["genuine"] is None
+    assert client.certificates.verify("26N311120218/99999", code.group(1))["genuine"] is False
     with pytest.raises(Conflict):
         client.certificates.delete_document(document["id"])
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from coo_lab.printing import preview as render_preview
 from coo_lab.printing import render
@@ -65,7 +65,9 @@ class VerificationOut(BaseModel):
     """What the public may know about a certificate number."""
 
     certificate_number: str
-    genuine: bool
+    genuine: bool | None = Field(
+        description="null when no check code was given: nothing is said about the number"
+    )
     status: str | None
     cert_type: str | None
     cert_type_name_en: str | None
@@ -85,8 +87,8 @@ def public_url(request: Request) -> str:
     return base.rstrip("/")
 
 
-def verification_url(request: Request, number: str) -> str:
-    return f"{public_url(request)}/verify/{number}"
+def verification_url(request: Request, number: str, code: str) -> str:
+    return f"{public_url(request)}/verify/{number}?code={code}"
 
 
 def _pdf(content: bytes, filename: str, **headers: str) -> PdfResponse:
@@ -114,8 +116,9 @@ def print_pdf(cert_id: RecordId, scope: WriterScope, db: DB, request: Request) -
     with db.read() as tx:
         _row, cert = selfprint.printable(tx, scope.company_id, cert_id)
         issuer = selfprint.issuer(tx, cert)
-    number = cert.certificate_number or ""
-    pdf = render(cert, verification_url=verification_url(request, number), issuer=issuer)
+        number = cert.certificate_number or ""
+        url = verification_url(request, number, verification.check_code(tx, number))
+    pdf = render(cert, verification_url=url, issuer=issuer)
     with db.transaction() as tx:
         entry = selfprint.record(tx, scope, cert_id, pdf)
     filename = f"{number.replace('/', '-')}.pdf"
@@ -153,14 +156,18 @@ def prints(cert_id: RecordId, scope: EnterpriseScope, db: DB) -> list[dict]:
 def verify(
     certificate_number: Annotated[str, Path(max_length=200)],
     db: DB,
+    code: Annotated[str | None, Query(max_length=40)] = None,
     format: Annotated[Literal["html", "json"] | None, Query()] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Whether a certificate number is genuine, with its status, type, exporter, destination
-    and issue date — nothing more. An HTML page, or JSON when asked (`?format=json` or
-    `Accept: application/json`). An unknown number says so (`genuine: false`)."""
+    """Whether a certificate is genuine, with its status, type, exporter, destination and
+    issue date — nothing more. It takes the number and the check code printed with the
+    certificate's QR code (`?code=`, in the code's own URL): without a code the answer says
+    nothing of the number (`genuine: null`), and a wrong code answers as a number never
+    issued (`genuine: false`). An HTML page, or JSON when asked (`?format=json` or
+    `Accept: application/json`)."""
     with db.read() as tx:
-        result = verification.verify(tx, certificate_number)
+        result = verification.verify(tx, certificate_number, code)
     wants_json = format == "json" or (
         format is None and "application/json" in (accept or "") and "text/html" not in accept
     )
