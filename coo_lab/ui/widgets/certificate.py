@@ -110,6 +110,12 @@ class CertificatePage(w.VBox):
         self.bindings[field] = binding.tag("cert")
         return binding.box()
 
+    def _fob_field(self) -> w.Box:
+        """FOB with its "= Σ FOB" button on the input's line and the messages under both (a
+        long message would otherwise widen the field's column and squeeze the input)."""
+        field, messages = self._bind("fob_usd", width="300px").children
+        return w.VBox([w.HBox([field, self.fob_button]), messages])
+
     def _party(self, kind: str) -> w.Box:
         picker = tag(dropdown([("—", None)], "500px"), "party", kind)
         picker.observe(lambda ch: self._on_party(kind, ch["new"]), names="value")
@@ -184,7 +190,7 @@ class CertificatePage(w.VBox):
                         self._bind("weight_flag", options=lookups.weight_flag_options()),
                         self._bind("weight_quantity"),
                         self._bind("contract_number"),
-                        w.HBox([self._bind("fob_usd", width="330px"), self.fob_button]),
+                        self._fob_field(),
                         self._bind("invoice_amount"),
                         self._bind("invoice_currency", options=lookups.currency_options()),
                         self._bind("price_term", options=lookups.price_term_options()),
