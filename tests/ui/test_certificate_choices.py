@@ -33,3 +33,17 @@ def test_the_fixed_lists_follow_the_language(hx: Client, open_app) -> None:
     assert trade.label == "border"
     app.language.click()
     assert mode.label == "空运" and trade.label == "边境贸易"
+
+
+def test_an_empty_choice_shows_its_dash_not_a_blank_box(hx: Client, open_app) -> None:
+    app = open_app("hx_operator")
+    app.open_new("C")
+    page, form = app.pages["certificate"], app.form
+    flag = page.bindings["weight_flag"].widget
+    assert form.draft.weight_flag is None and flag.label == "—"  # a new draft
+    flag.index = 1
+    assert form.draft.weight_flag is not None
+    flag.value = None  # cleared again, as a reset or another certificate does
+    assert (flag.label, flag.index, form.draft.weight_flag) == ("—", 0, None)
+    app.language.click()  # the options are rebuilt: still the dash, still empty
+    assert (flag.label, form.draft.weight_flag) == ("—", None)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import ipywidgets as w
+import traitlets
 
 from coo_lab.ui.i18n import FIELD_LABELS, LABELS, Language, pick
 from coo_lab.ui.messages import Message
@@ -263,8 +264,32 @@ def as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def dropdown(options: Sequence[tuple[str, Any]], width: str = "380px") -> w.Dropdown:
-    return w.Dropdown(options=list(options), layout=w.Layout(width=width))
+class Choice(w.Dropdown):
+    """A dropdown whose empty value shows its "—" option (a ``None``-valued one).
+
+    ipywidgets reads the value ``None`` as "nothing selected" and draws a blank box, even
+    when an option's value is ``None``; a cleared field then looked like a broken one."""
+
+    def _none_index(self) -> int | None:
+        return self._options_values.index(None) if None in self._options_values else None
+
+    @traitlets.observe("value")
+    def _propagate_value(self, change: dict[str, Any]) -> None:
+        if change["new"] is None and (index := self._none_index()) is not None:
+            if self.index != index:
+                self.index = index
+        else:
+            super()._propagate_value(change)
+
+    @traitlets.observe("options")
+    def _propagate_options(self, change: dict[str, Any]) -> None:
+        super()._propagate_options(change)
+        if self.index is None and (index := self._none_index()) is not None:
+            self.index = index
+
+
+def dropdown(options: Sequence[tuple[str, Any]], width: str = "380px") -> Choice:
+    return Choice(options=list(options), layout=w.Layout(width=width))
 
 
 class Table(w.VBox):

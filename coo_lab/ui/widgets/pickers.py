@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from coo_lab.ui.lookups import Options
+from coo_lab.ui.widgets.common import dropdown
 
 
 class SearchPicker(w.HBox):
@@ -25,7 +26,7 @@ class SearchPicker(w.HBox):
         self.query = w.Text(
             placeholder=placeholder, continuous_update=False, layout=w.Layout(width="130px")
         )
-        self.results = w.Dropdown(options=[("—", None)], layout=w.Layout(width=width))
+        self.results = dropdown([("—", None)], width)
         self._quiet = False
         self.query.observe(self._on_query, names="value")
         self.results.observe(self._on_result, names="value")
