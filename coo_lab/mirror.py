@@ -14,8 +14,9 @@ What lands in the file (schema version ``SCHEMA_VERSION``, created on first open
 ``certificates`` (one row per certificate, the whole service view in ``doc``),
 ``goods_lines``, ``product_filings`` with ``filing_areas`` and ``filing_materials``,
 ``receipts`` (the status history, 回执) and ``base_records`` (exporters, importers,
-producers, special clauses), plus ``sync_state`` (the source and the feed cursor) and
-``meta``.
+producers, special clauses), the summary ``fob_monthly`` (approved FOB per destination,
+exporter, type and month, kept with the certificates), plus ``sync_state`` (the source and
+the feed cursor) and ``meta``.
 
 Exactly once. The feed is read page by page after the stored cursor. Each group of pages is
 written in ONE DuckDB transaction: the upserts (rows replaced by key, child rows
@@ -76,7 +77,8 @@ import requests
 
 from coo_lab.errors import CooLabError, ServiceUnavailable
 
-SCHEMA_VERSION = 4  # 3: each document kept as the text sent; 4: the derived certificate columns
+SCHEMA_VERSION = 5  # 3: each document kept as the text sent; 4: the derived certificate columns;
+# 5: the summary fob_monthly
 DEFAULT_PATH = "data/coo.duckdb"
 LOCK_MESSAGE = "Could not set lock on file"
 TSV = "text/tab-separated-values"
@@ -105,12 +107,53 @@ _DERIVED_DDL = "".join(f", {name} {sql_type}" for name, (sql_type, _) in DERIVED
 
 
 def _add_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Upgrade a file of schema version 3 in place (inside the caller's transaction)."""
+    """Upgrade a file of schema version 3 to 4 in place (inside the caller's transaction)."""
     for name, (sql_type, _) in DERIVED_COLUMNS.items():
         con.execute(f"ALTER TABLE certificates ADD COLUMN IF NOT EXISTS {name} {sql_type}")
     assignments = ", ".join(f"{name} = {sql}" for name, (_, sql) in DERIVED_COLUMNS.items())
     con.execute(f"UPDATE certificates SET {assignments}")
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
+# --- the summary of approved FOB (for coo_lab.warehouse.fob_by) ------------------------------
+# ``fob_monthly``: the approved/printed certificates counted and their FOB summed per
+# destination, exporter (enterprise code), type and China month of the approval — about a
+# fifth of the rows of ``certificates`` on a national year, which fob_by aggregates instead of
+# the certificates when its filters fall on these keys and whole months. Kept exact by the sync
+# in the transaction of each batch: the old rows of the batch's certificates are subtracted
+# and the new ones added (``APPLY``); a group whose count falls to 0 is deleted. A file of
+# schema version 4 gets it filled on its next sync (``_add_summary``), bench/warehouse.py
+# fills it with ``FOB_MONTHLY_FILL``.
+FOB_MONTHLY_KEYS = ("destination_country", "enterprise_code", "cert_type", "approved_month")
+_FOB_KEYS = ", ".join(FOB_MONTHLY_KEYS)
+
+
+def _fob_groups(where: str, sign: str = "") -> str:
+    """The approved certificates matching ``where`` as rows of fob_monthly (``sign`` "-":
+    their contributions to take away)."""
+    return f"""SELECT {_FOB_KEYS}, {sign}count(*) AS certificates,
+        {sign}coalesce(sum(fob_usd), 0) AS fob_usd
+    FROM certificates WHERE status IN ('approved', 'printed') AND {where} GROUP BY ALL"""
+
+
+FOB_MONTHLY_FILL = f"INSERT INTO fob_monthly {_fob_groups('TRUE')}"
+_BATCH_CERTIFICATES = "id IN (SELECT entity_id FROM batch WHERE entity = 'certificate')"
+_FOB_MERGE = f"""MERGE INTO fob_monthly f USING (
+        SELECT {_FOB_KEYS}, CAST(sum(certificates) AS BIGINT) AS certificates,
+               sum(fob_usd) AS fob_usd
+        FROM fob_delta GROUP BY ALL
+    ) d ON {" AND ".join(f"f.{k} IS NOT DISTINCT FROM d.{k}" for k in FOB_MONTHLY_KEYS)}
+    WHEN MATCHED THEN UPDATE SET certificates = f.certificates + d.certificates,
+                                 fob_usd = f.fob_usd + d.fob_usd
+    WHEN NOT MATCHED THEN INSERT VALUES ({", ".join(f"d.{k}" for k in FOB_MONTHLY_KEYS)},
+                                         d.certificates, d.fob_usd)"""
+
+
+def _add_summary(con: duckdb.DuckDBPyConnection) -> None:
+    """Upgrade a file of schema version 4 to 5 in place (inside the caller's transaction)."""
+    con.execute("DELETE FROM fob_monthly")
+    con.execute(FOB_MONTHLY_FILL)
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +202,10 @@ CREATE TABLE IF NOT EXISTS receipts (
     id BIGINT NOT NULL, kind VARCHAR, document_id BIGINT, document_number VARCHAR,
     from_status VARCHAR, to_status VARCHAR, actor VARCHAR, "at" TIMESTAMPTZ, reason VARCHAR,
     findings JSON
+);
+CREATE TABLE IF NOT EXISTS fob_monthly (
+    destination_country VARCHAR, enterprise_code VARCHAR, cert_type VARCHAR,
+    approved_month DATE, certificates BIGINT, fob_usd DECIMAL(38,2)
 );
 CREATE TABLE IF NOT EXISTS base_records (
     id BIGINT PRIMARY KEY, kind VARCHAR, version INTEGER, code VARCHAR, name VARCHAR,
@@ -263,6 +310,8 @@ APPLY: dict[str, list[str]] = {
     # certificates and their goods lines; a deleted draft takes its receipts with it
     "certificate": [
         _drop("goods_lines", "certificate_id", "certificate"),
+        # fob_monthly: the batch's certificates as they were, taken away (then added anew)
+        f"CREATE OR REPLACE TEMP TABLE fob_delta AS {_fob_groups(_BATCH_CERTIFICATES, '-')}",
         _drop("certificates", "id", "certificate"),
         "DELETE FROM receipts WHERE kind = 'certificate' AND document_id IN "
         "(SELECT entity_id FROM batch WHERE entity = 'certificate' AND op = 'delete')",
@@ -278,6 +327,9 @@ APPLY: dict[str, list[str]] = {
         c.hand_signer, c.created_at, c.submitted_at, c.approved_at, c.print_count,
         c.void_reason, c.original_id, len(c.goods), c.findings, data
     FROM cert_batch)""",
+        f"INSERT INTO fob_delta {_fob_groups('id IN (SELECT id FROM cert_batch)')}",
+        _FOB_MERGE,
+        "DELETE FROM fob_monthly WHERE certificates = 0",
         """INSERT INTO goods_lines SELECT
         id, coalesce(g.line_no, i), g.hs_code, left(g.hs_code, 6), g.description, g.quantity,
         g.unit, g.unit_price, g.amount, g.net_weight, g.gross_weight, g.packages, g.fob_usd,
@@ -658,8 +710,10 @@ def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConne
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) == 3:
-            _add_derived(con)
+        elif int(row[0]) in (3, 4):
+            if int(row[0]) == 3:
+                _add_derived(con)
+            _add_summary(con)
         elif int(row[0]) != SCHEMA_VERSION:
             raise CooLabError(
                 f"{path} has schema version {row[0]}, this coo_lab writes {SCHEMA_VERSION}: "

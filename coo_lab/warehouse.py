@@ -37,7 +37,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ APPROVED = ("approved", "printed")
 BACKLOG = ("draft", "submitted", "returned")
 AGE_BUCKETS = ("0-1 d", "2-7 d", "8-30 d", "> 30 d")
 REVIEWER = "REVIEWER"
+SUMMARY = "fob_monthly"  # coo_lab.mirror's summary of approved FOB by month
 
 # UTC+8 in microseconds: China local time without needing DuckDB's ICU time zones.
 _CST_US = 8 * 3600 * 1_000_000
@@ -209,20 +210,55 @@ def fob_by(
     destination, exporter (enterprise code), month (China month of the approval).
 
     Columns: the ``by`` keys (``month``: its first day, a pandas Timestamp), ``certificates``,
-    ``fob_usd``; sorted by the keys.
+    ``fob_usd``; sorted by the keys. Without an exporter and with whole months (or no dates)
+    it sums the sync's summary ``fob_monthly`` instead of the certificates: the same figures.
     """
     keys = _keys(by)
-    where, params = _approved_filters(start, end, agreement, destination, exporter)
-    where.insert(0, "c.status IN ('approved', 'printed')")
     columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
     group = "GROUP BY ALL ORDER BY ALL" if keys else ""
-    sql = f"""
-        SELECT {columns}count(*) AS certificates,
-               CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
-        FROM certificates c {_where(where)} {group}
-    """
     with _connection(path) as con:
+        if _summary_serves(con, start, end, exporter):
+            # the same sums from the sync's fob_monthly: a fifth of the rows to aggregate
+            where, params = _certificate_filters(
+                date_expr="c.approved_month",
+                start=start,
+                end=end,
+                agreement=agreement,
+                destination=destination,
+                exporter=None,
+            )
+            sql = f"""
+                SELECT {columns}CAST(coalesce(sum(c.certificates), 0) AS BIGINT) AS certificates,
+                       CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
+                FROM {SUMMARY} c {_where(where)} {group}
+            """
+            return _frame(con, sql, params)
+        where, params = _approved_filters(start, end, agreement, destination, exporter)
+        where.insert(0, "c.status IN ('approved', 'printed')")
+        sql = f"""
+            SELECT {columns}count(*) AS certificates,
+                   CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
+            FROM certificates c {_where(where)} {group}
+        """
         return _frame(con, sql, params)
+
+
+def _summary_serves(
+    con: duckdb.DuckDBPyConnection, start: date | None, end: date | None, exporter: str | None
+) -> bool:
+    """Whether fob_by's filters fall on the keys of the summary ``fob_monthly`` (whole months,
+    no exporter: that one also matches names) and the file has it (schema version 5)."""
+    whole_months = (start is None or start.day == 1) and (
+        end is None or (end + timedelta(days=1)).day == 1
+    )
+    if exporter is not None or not whole_months:
+        return False
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?",
+        [SUMMARY],
+    ).fetchone()
+    return bool(found[0])
 
 
 def approval_times(

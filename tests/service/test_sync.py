@@ -14,7 +14,9 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -37,6 +39,7 @@ TABLES = (
     "filing_areas",
     "filing_materials",
     "base_records",
+    "fob_monthly",
     "sync_state",
 )
 
@@ -89,6 +92,7 @@ def assert_mirrors(op: Client, path: Path) -> None:
             for cid, view in views.items()
             for g in view["goods"]
         )
+        assert _rows(con, "SELECT * FROM fob_monthly ORDER BY ALL") == _fob_monthly(views)
         got = _rows(con, "SELECT id, document_id, to_status FROM receipts ORDER BY id")
         want = (
             sorted(zip(receipts["id"], receipts["document_id"], receipts["to_status"], strict=True))
@@ -108,6 +112,22 @@ def assert_mirrors(op: Client, path: Path) -> None:
             assert got == want, kind
         cursor = _rows(con, "SELECT cursor FROM sync_state")[0][0]
     assert op.changes(after=cursor)["changes"] == []
+
+
+def _fob_monthly(views: dict[int, dict]) -> list[tuple]:
+    """The rows fob_monthly should hold, from the service's views: the approved/printed
+    certificates counted and their FOB summed per destination, exporter, type and China month
+    of the approval."""
+    groups: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    for view in views.values():
+        if view["status"] not in ("approved", "printed"):
+            continue
+        approved = datetime.fromisoformat(view["approved_at"].replace("Z", "+00:00"))
+        month = approved.astimezone(timezone(timedelta(hours=8))).date().replace(day=1)
+        key = (view["destination_country"], view["enterprise_code"], view["cert_type"], month)
+        groups[key][0] += 1
+        groups[key][1] += Decimal(str(view["fob_usd"] or 0))
+    return sorted((*key, n, fob) for key, (n, fob) in groups.items())
 
 
 @pytest.fixture
