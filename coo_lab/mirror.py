@@ -128,12 +128,20 @@ FOB_MONTHLY_KEYS = ("destination_country", "enterprise_code", "cert_type", "appr
 _FOB_KEYS = ", ".join(FOB_MONTHLY_KEYS)
 
 
-def _fob_groups(where: str, sign: str = "") -> str:
-    """The approved certificates matching ``where`` as rows of fob_monthly (``sign`` "-":
-    their contributions to take away)."""
+def _fob_groups(where: str, sign: str = "", rows: str = "certificates") -> str:
+    """The approved certificates of ``rows`` matching ``where`` as rows of fob_monthly
+    (``sign`` "-": their contributions to take away)."""
     return f"""SELECT {_FOB_KEYS}, {sign}count(*) AS certificates,
         {sign}coalesce(sum(fob_usd), 0) AS fob_usd
-    FROM certificates WHERE status IN ('approved', 'printed') AND {where} GROUP BY ALL"""
+    FROM {rows} WHERE status IN ('approved', 'printed') AND {where} GROUP BY ALL"""
+
+
+# the batch's new certificates, with the summary's columns (the month as the INSERT derives it)
+_BATCH_FOB_ROWS = f"""(SELECT *, {DERIVED_COLUMNS["approved_month"][1]} AS approved_month
+    FROM (SELECT c.destination_country AS destination_country,
+                 c.enterprise_code AS enterprise_code, c.cert_type AS cert_type,
+                 c.status AS status, c.fob_usd AS fob_usd, c.approved_at AS approved_at
+          FROM cert_batch))"""
 
 
 FOB_MONTHLY_FILL = f"INSERT INTO fob_monthly {_fob_groups('TRUE')}"
@@ -327,7 +335,7 @@ APPLY: dict[str, list[str]] = {
         c.hand_signer, c.created_at, c.submitted_at, c.approved_at, c.print_count,
         c.void_reason, c.original_id, len(c.goods), c.findings, data
     FROM cert_batch)""",
-        f"INSERT INTO fob_delta {_fob_groups('id IN (SELECT id FROM cert_batch)')}",
+        f"INSERT INTO fob_delta {_fob_groups('TRUE', rows=_BATCH_FOB_ROWS)}",
         _FOB_MERGE,
         "DELETE FROM fob_monthly WHERE certificates = 0",
         """INSERT INTO goods_lines SELECT
