@@ -40,6 +40,7 @@ TABLES = (
     "filing_materials",
     "base_records",
     "fob_monthly",
+    "approval_histogram",
     "sync_state",
 )
 
@@ -93,6 +94,8 @@ def assert_mirrors(op: Client, path: Path) -> None:
             for g in view["goods"]
         )
         assert _rows(con, "SELECT * FROM fob_monthly ORDER BY ALL") == _fob_monthly(views)
+        histogram = _rows(con, "SELECT * FROM approval_histogram ORDER BY ALL")
+        assert histogram == _approval_histogram(views)
         got = _rows(con, "SELECT id, document_id, to_status FROM receipts ORDER BY id")
         want = (
             sorted(zip(receipts["id"], receipts["document_id"], receipts["to_status"], strict=True))
@@ -128,6 +131,25 @@ def _fob_monthly(views: dict[int, dict]) -> list[tuple]:
         groups[key][0] += 1
         groups[key][1] += Decimal(str(view["fob_usd"] or 0))
     return sorted((*key, n, fob) for key, (n, fob) in groups.items())
+
+
+def _approval_histogram(views: dict[int, dict]) -> list[tuple]:
+    """The rows approval_histogram should hold: the certificates with both timestamps per
+    type, China month of the approval and microseconds to approval >> 30, with their sum."""
+    groups: dict[tuple, list] = defaultdict(lambda: [0, 0])
+    for view in views.values():
+        if not (view.get("submitted_at") and view.get("approved_at")):
+            continue
+        submitted, approved = (
+            datetime.fromisoformat(view[k].replace("Z", "+00:00"))
+            for k in ("submitted_at", "approved_at")
+        )
+        micros = (approved - submitted) // timedelta(microseconds=1)
+        month = approved.astimezone(timezone(timedelta(hours=8))).date().replace(day=1)
+        key = (view["cert_type"], month, micros >> 30)
+        groups[key][0] += 1
+        groups[key][1] += micros
+    return sorted((*key, n, total) for key, (n, total) in groups.items())
 
 
 @pytest.fixture
