@@ -172,7 +172,7 @@ class _Summary:
             WHEN NOT MATCHED THEN INSERT VALUES ({", ".join(f"d.{k}" for k in self.keys)},
                                                  d.certificates, d.{total})"""
         return (
-            f"CREATE OR REPLACE TEMP TABLE {delta} AS " + self.groups(_BATCH_CERTIFICATES, "-"),
+            f"CREATE OR REPLACE TEMP TABLE {delta} AS " + self.groups(sign="-", rows="cert_before"),
             f"INSERT INTO {delta} {self.groups(rows=_BATCH_ROWS)}",
             merge,
             f"DELETE FROM {self.table} WHERE certificates = 0",
@@ -203,7 +203,11 @@ SUMMARIES = (
     ),
 )
 SUMMARY_FILL = [summary.fill() for summary in SUMMARIES]
-_BATCH_CERTIFICATES = "id IN (SELECT entity_id FROM batch WHERE entity = 'certificate')"
+# the batch's certificates as they were (one scan for all the summaries)
+_BEFORE = """CREATE OR REPLACE TEMP TABLE cert_before AS
+    SELECT destination_country, enterprise_code, cert_type, status, fob_usd, approved_month,
+           approval_us
+    FROM certificates WHERE id IN (SELECT entity_id FROM batch WHERE entity = 'certificate')"""
 # the batch's new certificates with the summaries' columns, derived as the INSERT derives them
 _BATCH_ROWS = f"""(SELECT *, {DERIVED_SELECT}
     FROM (SELECT c.destination_country AS destination_country,
@@ -374,6 +378,7 @@ APPLY: dict[str, list[str]] = {
     "certificate": [
         _drop("goods_lines", "certificate_id", "certificate"),
         # the summaries: the batch's certificates as they were, taken away (then added anew)
+        _BEFORE,
         *(summary.apply()[0] for summary in SUMMARIES),
         _drop("certificates", "id", "certificate"),
         "DELETE FROM receipts WHERE kind = 'certificate' AND document_id IN "
