@@ -6,7 +6,9 @@
 
 The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …; the
 per-certificate ``approved_on``, ``approved_month`` and ``approval_us`` are written by the sync
-with each row, ``coo_lab.mirror.DERIVED_COLUMNS``, so no query computes them per row). Every
+with each row, ``coo_lab.mirror.DERIVED_COLUMNS``, so no query computes them per row; the
+sync's summaries ``fob_monthly`` and ``approval_histogram`` serve ``fob_by`` and
+``approval_times`` when their filters fall on the summaries' keys and whole months). Every
 function takes ``path`` (opened read-only with ``coo_lab.mirror.reading``, which waits out a
 running sync) or an open ``duckdb`` connection, and returns a pandas DataFrame. Amounts are
 US dollars as floats (DOUBLE), hours are floats.
