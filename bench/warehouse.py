@@ -10,8 +10,9 @@ draft to printed and void, submission and approval times, FOB values, 3,000 expo
 their receipts (saved, submitted, returned with rule findings or a reviewer's reason,
 approved, printed): about 4 per certificate. The derived columns the sync writes with each
 certificate (``coo_lab.mirror.DERIVED_COLUMNS``: China date and month of the approval, its
-microseconds since submission) come from the sync's own expressions. The columns the analyses
-do not read (the document, goods lines) are left empty.
+microseconds since submission) come from the sync's own expressions, and so do its summaries
+``fob_monthly`` and ``approval_histogram`` (``coo_lab.mirror.SUMMARY_FILL``). The columns the
+analyses do not read (the document, goods lines) are left empty.
 
 Each function is called through its path (a read-only open of the file, as a notebook does)
 three times; the median is printed with its target and its ratio to a bare scan of the same
@@ -39,7 +40,7 @@ import duckdb
 
 from coo_lab import warehouse
 from coo_lab.domain.agreements import agreements
-from coo_lab.mirror import DERIVED_COLUMNS, DERIVED_SELECT, SCHEMA
+from coo_lab.mirror import DERIVED_COLUMNS, DERIVED_SELECT, SCHEMA, SUMMARY_FILL
 from coo_lab.warehouse import Source
 
 TARGET_MS = 300
@@ -152,6 +153,8 @@ def build(path: Path, n: int) -> None:
                 "partners": sorted(set(partners.partner)),
             },
         )
+        for fill in SUMMARY_FILL:  # the sync's summaries, with the sync's own SQL
+            con.execute(fill)
         con.execute(RECEIPTS, {"reasons": REASONS, "findings": findings})
         con.execute("CHECKPOINT")
     finally:

@@ -14,8 +14,9 @@ What lands in the file (schema version ``SCHEMA_VERSION``, created on first open
 ``certificates`` (one row per certificate, the whole service view in ``doc``),
 ``goods_lines``, ``product_filings`` with ``filing_areas`` and ``filing_materials``,
 ``receipts`` (the status history, 回执) and ``base_records`` (exporters, importers,
-producers, special clauses), plus ``sync_state`` (the source and the feed cursor) and
-``meta``.
+producers, special clauses), the summaries ``fob_monthly`` and ``approval_histogram``
+(counts and sums per group, kept with the certificates), plus ``sync_state`` (the source and
+the feed cursor) and ``meta``.
 
 Exactly once. The feed is read page by page after the stored cursor. Each group of pages is
 written in ONE DuckDB transaction: the upserts (rows replaced by key, child rows
@@ -76,7 +77,8 @@ import requests
 
 from coo_lab.errors import CooLabError, ServiceUnavailable
 
-SCHEMA_VERSION = 4  # 3: each document kept as the text sent; 4: the derived certificate columns
+SCHEMA_VERSION = 5  # 3: each document kept as the text sent; 4: the derived certificate columns;
+# 5: the summaries fob_monthly and approval_histogram
 DEFAULT_PATH = "data/coo.duckdb"
 LOCK_MESSAGE = "Could not set lock on file"
 TSV = "text/tab-separated-values"
@@ -105,7 +107,7 @@ _DERIVED_DDL = "".join(f", {name} {sql_type}" for name, (sql_type, _) in DERIVED
 
 
 def _add_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Upgrade a file of schema version 3 in place (inside the caller's transaction)."""
+    """Upgrade a file of schema version 3 to 4 in place (inside the caller's transaction)."""
     for name, (sql_type, _) in DERIVED_COLUMNS.items():
         con.execute(f"ALTER TABLE certificates ADD COLUMN IF NOT EXISTS {name} {sql_type}")
     assignments = ", ".join(f"{name} = {sql}" for name, (_, sql) in DERIVED_COLUMNS.items())
@@ -113,8 +115,119 @@ def _add_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 
 
+# --- summaries of the certificates (for coo_lab.warehouse) -----------------------------------
+# Tables of counts and sums per group that the analyses read instead of the certificates when
+# their filters fall on the groups' keys and whole months (a fraction of the rows):
+# ``fob_monthly``: the approved/printed certificates and their FOB per destination, exporter
+# (enterprise code), type and China month of the approval (about a fifth of the rows on a
+# national year), for fob_by; ``approval_histogram``: the certificates with both timestamps
+# per type, month of the approval and ``APPROVAL_BUCKET`` (the microseconds from submission
+# to approval shifted right by 30 bits: ~18 minutes), with the sum of their microseconds, for
+# approval_times (which finds there the bucket of each quantile, then reads only those
+# buckets' values from the certificates). Kept exact by the sync in the transaction of each
+# batch (``APPLY``): the batch's certificates as they were are subtracted and as they are
+# added (``MERGE``); a group whose count falls to 0 is deleted. A file of schema version 4
+# gets them filled on its next sync (``_add_summaries``), bench/warehouse.py fills them with
+# ``SUMMARY_FILL``.
+APPROVAL_BUCKET = "approval_us >> 30"
+
+
+@dataclass(frozen=True)
+class _Summary:
+    table: str
+    keys: dict[str, str]  # name: (type, SQL over a certificate's columns)
+    total: tuple[str, str, str]  # the summed column: name, type, SQL of its sum
+    where: str  # the certificates it counts
+
+    def ddl(self) -> str:
+        columns = [f"{name} {sql_type}" for name, (sql_type, _) in self.keys.items()]
+        columns += ["certificates BIGINT", f"{self.total[0]} {self.total[1]}"]
+        return f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(columns)});"
+
+    def groups(self, where: str = "TRUE", sign: str = "", rows: str = "certificates") -> str:
+        """The certificates of ``rows`` matching ``where`` as rows of this table (``sign``
+        "-": their contributions to take away)."""
+        keys = ", ".join(f"{sql} AS {name}" for name, (_, sql) in self.keys.items())
+        return f"""SELECT {keys}, {sign}count(*) AS certificates,
+            {sign}{self.total[2]} AS {self.total[0]}
+        FROM {rows} WHERE {self.where} AND {where} GROUP BY ALL"""
+
+    def fill(self) -> str:
+        return f"INSERT INTO {self.table} {self.groups()}"
+
+    def apply(self) -> tuple[str, str, str, str]:
+        """The statements of a batch: (before its certificates are deleted) their old
+        contributions taken away, (after they are inserted) the new ones added, the merge,
+        the empty groups dropped."""
+        delta, total = f"{self.table}_delta", self.total[0]
+        on = " AND ".join(f"s.{k} IS NOT DISTINCT FROM d.{k}" for k in self.keys)
+        keys = ", ".join(self.keys)
+        merge = f"""MERGE INTO {self.table} s USING (
+                SELECT {keys}, CAST(sum(certificates) AS BIGINT) AS certificates,
+                       sum({total}) AS {total}
+                FROM {delta} GROUP BY ALL
+            ) d ON {on}
+            WHEN MATCHED THEN UPDATE SET certificates = s.certificates + d.certificates,
+                                         {total} = s.{total} + d.{total}
+            WHEN NOT MATCHED THEN INSERT VALUES ({", ".join(f"d.{k}" for k in self.keys)},
+                                                 d.certificates, d.{total})"""
+        return (
+            f"CREATE OR REPLACE TEMP TABLE {delta} AS " + self.groups(sign="-", rows="cert_before"),
+            f"INSERT INTO {delta} {self.groups(rows=_BATCH_ROWS)}",
+            merge,
+            f"DELETE FROM {self.table} WHERE certificates = 0",
+        )
+
+
+SUMMARIES = (
+    _Summary(
+        "fob_monthly",
+        {
+            "destination_country": ("VARCHAR", "destination_country"),
+            "enterprise_code": ("VARCHAR", "enterprise_code"),
+            "cert_type": ("VARCHAR", "cert_type"),
+            "approved_month": ("DATE", "approved_month"),
+        },
+        ("fob_usd", "DECIMAL(38,2)", "coalesce(sum(fob_usd), 0)"),
+        "status IN ('approved', 'printed')",
+    ),
+    _Summary(
+        "approval_histogram",
+        {
+            "cert_type": ("VARCHAR", "cert_type"),
+            "approved_month": ("DATE", "approved_month"),
+            "bucket": ("BIGINT", APPROVAL_BUCKET),
+        },
+        ("approval_us", "HUGEINT", "sum(approval_us)"),
+        "approval_us IS NOT NULL",
+    ),
+)
+SUMMARY_FILL = [summary.fill() for summary in SUMMARIES]
+# the batch's certificates as they were (one scan for all the summaries)
+_BEFORE = """CREATE OR REPLACE TEMP TABLE cert_before AS
+    SELECT destination_country, enterprise_code, cert_type, status, fob_usd, approved_month,
+           approval_us
+    FROM certificates WHERE id IN (SELECT entity_id FROM batch WHERE entity = 'certificate')"""
+# the batch's new certificates with the summaries' columns, derived as the INSERT derives them
+_BATCH_ROWS = f"""(SELECT *, {DERIVED_SELECT}
+    FROM (SELECT c.destination_country AS destination_country,
+                 c.enterprise_code AS enterprise_code, c.cert_type AS cert_type,
+                 c.status AS status, c.fob_usd AS fob_usd, c.submitted_at AS submitted_at,
+                 c.approved_at AS approved_at
+          FROM cert_batch))"""
+
+
+def _add_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Upgrade a file of schema version 4 to 5 in place (inside the caller's transaction)."""
+    for summary in SUMMARIES:
+        con.execute(f"DELETE FROM {summary.table}")
+        con.execute(summary.fill())
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+
+
 # ---------------------------------------------------------------------------------------------
 
+_SUMMARY_DDL = "\n".join(summary.ddl() for summary in SUMMARIES)
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS sync_state (
@@ -160,6 +273,7 @@ CREATE TABLE IF NOT EXISTS receipts (
     from_status VARCHAR, to_status VARCHAR, actor VARCHAR, "at" TIMESTAMPTZ, reason VARCHAR,
     findings JSON
 );
+{_SUMMARY_DDL}
 CREATE TABLE IF NOT EXISTS base_records (
     id BIGINT PRIMARY KEY, kind VARCHAR, version INTEGER, code VARCHAR, name VARCHAR,
     created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, doc VARCHAR
@@ -263,6 +377,9 @@ APPLY: dict[str, list[str]] = {
     # certificates and their goods lines; a deleted draft takes its receipts with it
     "certificate": [
         _drop("goods_lines", "certificate_id", "certificate"),
+        # the summaries: the batch's certificates as they were, taken away (then added anew)
+        _BEFORE,
+        *(summary.apply()[0] for summary in SUMMARIES),
         _drop("certificates", "id", "certificate"),
         "DELETE FROM receipts WHERE kind = 'certificate' AND document_id IN "
         "(SELECT entity_id FROM batch WHERE entity = 'certificate' AND op = 'delete')",
@@ -278,6 +395,7 @@ APPLY: dict[str, list[str]] = {
         c.hand_signer, c.created_at, c.submitted_at, c.approved_at, c.print_count,
         c.void_reason, c.original_id, len(c.goods), c.findings, data
     FROM cert_batch)""",
+        *(statement for summary in SUMMARIES for statement in summary.apply()[1:]),
         """INSERT INTO goods_lines SELECT
         id, coalesce(g.line_no, i), g.hs_code, left(g.hs_code, 6), g.description, g.quantity,
         g.unit, g.unit_price, g.amount, g.net_weight, g.gross_weight, g.packages, g.fob_usd,
@@ -658,8 +776,10 @@ def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConne
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) == 3:
-            _add_derived(con)
+        elif int(row[0]) in (3, 4):
+            if int(row[0]) == 3:
+                _add_derived(con)
+            _add_summaries(con)
         elif int(row[0]) != SCHEMA_VERSION:
             raise CooLabError(
                 f"{path} has schema version {row[0]}, this coo_lab writes {SCHEMA_VERSION}: "

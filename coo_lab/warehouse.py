@@ -6,7 +6,9 @@
 
 The file is the one ``coo_lab.sync`` writes (tables ``certificates``, ``receipts`` …; the
 per-certificate ``approved_on``, ``approved_month`` and ``approval_us`` are written by the sync
-with each row, ``coo_lab.mirror.DERIVED_COLUMNS``, so no query computes them per row). Every
+with each row, ``coo_lab.mirror.DERIVED_COLUMNS``, so no query computes them per row; the
+sync's summaries ``fob_monthly`` and ``approval_histogram`` serve ``fob_by`` and
+``approval_times`` when their filters fall on the summaries' keys and whole months). Every
 function takes ``path`` (opened read-only with ``coo_lab.mirror.reading``, which waits out a
 running sync) or an open ``duckdb`` connection, and returns a pandas DataFrame. Amounts are
 US dollars as floats (DOUBLE), hours are floats.
@@ -37,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ import duckdb
 import pandas as pd
 
 from coo_lab.domain.agreements import agreements
-from coo_lab.mirror import DEFAULT_PATH, reading
+from coo_lab.mirror import APPROVAL_BUCKET, DEFAULT_PATH, reading
 
 Source = str | Path | duckdb.DuckDBPyConnection
 
@@ -53,6 +55,8 @@ APPROVED = ("approved", "printed")
 BACKLOG = ("draft", "submitted", "returned")
 AGE_BUCKETS = ("0-1 d", "2-7 d", "8-30 d", "> 30 d")
 REVIEWER = "REVIEWER"
+FOB_SUMMARY = "fob_monthly"  # coo_lab.mirror's summaries (see there)
+APPROVAL_SUMMARY = "approval_histogram"
 
 # UTC+8 in microseconds: China local time without needing DuckDB's ICU time zones.
 _CST_US = 8 * 3600 * 1_000_000
@@ -209,20 +213,52 @@ def fob_by(
     destination, exporter (enterprise code), month (China month of the approval).
 
     Columns: the ``by`` keys (``month``: its first day, a pandas Timestamp), ``certificates``,
-    ``fob_usd``; sorted by the keys.
+    ``fob_usd``; sorted by the keys. Without an exporter and with whole months (or no dates)
+    it sums the sync's summary ``fob_monthly`` instead of the certificates: the same figures.
     """
     keys = _keys(by)
-    where, params = _approved_filters(start, end, agreement, destination, exporter)
-    where.insert(0, "c.status IN ('approved', 'printed')")
     columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
     group = "GROUP BY ALL ORDER BY ALL" if keys else ""
-    sql = f"""
-        SELECT {columns}count(*) AS certificates,
-               CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
-        FROM certificates c {_where(where)} {group}
-    """
     with _connection(path) as con:
+        if _whole_months(start, end) and exporter is None and _has(con, FOB_SUMMARY):
+            # the same sums from the sync's fob_monthly: a fifth of the rows to aggregate
+            where, params = _certificate_filters(
+                date_expr="c.approved_month",
+                start=start,
+                end=end,
+                agreement=agreement,
+                destination=destination,
+                exporter=None,
+            )
+            sql = f"""
+                SELECT {columns}CAST(coalesce(sum(c.certificates), 0) AS BIGINT) AS certificates,
+                       CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
+                FROM {FOB_SUMMARY} c {_where(where)} {group}
+            """
+            return _frame(con, sql, params)
+        where, params = _approved_filters(start, end, agreement, destination, exporter)
+        where.insert(0, "c.status IN ('approved', 'printed')")
+        sql = f"""
+            SELECT {columns}count(*) AS certificates,
+                   CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
+            FROM certificates c {_where(where)} {group}
+        """
         return _frame(con, sql, params)
+
+
+def _whole_months(start: date | None, end: date | None) -> bool:
+    """Whether ``start``/``end`` select whole months (the summaries' grain), or are absent."""
+    return (start is None or start.day == 1) and (end is None or (end + timedelta(days=1)).day == 1)
+
+
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the file has that table (a summary: schema version 5, coo_lab.mirror)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?",
+        [table],
+    ).fetchone()
+    return bool(found[0])
 
 
 def approval_times(
@@ -240,9 +276,35 @@ def approval_times(
     (month = China month of the approval).
 
     Columns: the ``by`` keys, ``certificates``, ``median_hours``, ``p90_hours``
-    (``quantile_cont``, linear interpolation), ``mean_hours``, ``max_hours``.
+    (``quantile_cont``, linear interpolation), ``mean_hours``, ``max_hours``. By type and/or
+    month, without destination or exporter and with whole months (or no dates), it works from
+    the sync's ``approval_histogram`` (``_approval_times_by_histogram``): the same figures.
     """
     keys = _keys(by)
+    with _connection(path) as con:
+        if (
+            keys
+            and not set(keys) - {"agreement", "cert_type", "month"}
+            and destination is None
+            and exporter is None
+            and _whole_months(start, end)
+            and _has(con, APPROVAL_SUMMARY)
+        ):
+            return _approval_times_by_histogram(con, keys, start, end, agreement)
+        return _approval_times_of_certificates(
+            con, keys, start, end, agreement, destination, exporter
+        )
+
+
+def _approval_times_of_certificates(
+    con: duckdb.DuckDBPyConnection,
+    keys: list[str],
+    start: date | None,
+    end: date | None,
+    agreement: str | None,
+    destination: str | None,
+    exporter: str | None,
+) -> pd.DataFrame:
     where, params = _approved_filters(start, end, agreement, destination, exporter)
     where.insert(0, "c.approval_us IS NOT NULL")  # both timestamps
     columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
@@ -260,8 +322,95 @@ def approval_times(
             FROM certificates c {_where(where)} {"GROUP BY ALL" if keys else ""}
         ) {"ORDER BY ALL" if keys else ""}
     """
-    with _connection(path) as con:
-        return _frame(con, sql, params)
+    return _frame(con, sql, params)
+
+
+# the 0-based ranks of the values each group needs: the two neighbours of the median and of
+# the 90th percentile (quantile_cont's h = (n - 1) q in DOUBLE, interpolated between its
+# floor and ceil) and the last (the maximum)
+_H5, _H9 = "(CAST(n - 1 AS DOUBLE) * 0.5::DOUBLE)", "(CAST(n - 1 AS DOUBLE) * 0.9::DOUBLE)"
+_RANKS = f"[floor({_H5}), ceil({_H5}), floor({_H9}), ceil({_H9}), n - 1]"
+
+
+def _approval_times_by_histogram(
+    con: duckdb.DuckDBPyConnection,
+    keys: list[str],
+    start: date | None,
+    end: date | None,
+    agreement: str | None,
+) -> pd.DataFrame:
+    """``approval_times`` through the sync's ``approval_histogram``: the counts and sums come
+    from it, and so does the bucket holding each needed rank; only those buckets' values are
+    read from the certificates (a few per cent of the rows) and sorted. The same figures as
+    quantile_cont (its interpolation, done here on the two neighbours) and avg."""
+    where, params = _certificate_filters(
+        date_expr="c.approved_month",
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=None,
+        exporter=None,
+    )
+    columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
+    names = ", ".join(keys)
+    on = " AND ".join(f"{{0}}.{k} IS NOT DISTINCT FROM {{1}}.{k}" for k in keys)
+    sql = f"""
+        WITH hist AS (
+            SELECT {columns}c.bucket, CAST(sum(c.certificates) AS BIGINT) AS n,
+                   sum(c.approval_us) AS total_us
+            FROM {APPROVAL_SUMMARY} c {_where(where)} GROUP BY ALL
+        ),
+        placed AS (  -- the ranks each bucket holds: below … below + n - 1
+            SELECT *,
+                   CAST(sum(n) OVER (PARTITION BY {names} ORDER BY bucket) - n AS BIGINT) AS below
+            FROM hist
+        ),
+        groups AS (
+            SELECT {names}, CAST(sum(n) AS BIGINT) AS n, sum(total_us) AS total_us
+            FROM hist GROUP BY ALL
+        ),
+        ranks AS (
+            SELECT {names}, CAST(unnest({_RANKS}) AS BIGINT) AS r FROM groups
+        ),
+        wanted AS (
+            SELECT DISTINCT p.* FROM placed p JOIN ranks r ON {on.format("p", "r")}
+                AND r.r >= p.below AND r.r < p.below + p.n
+        ),
+        bucket_values AS (
+            SELECT {", ".join(f"w.{k}" for k in keys)}, w.below,
+                   list_sort(list(c.approval_us)) AS v
+            FROM certificates c JOIN wanted w
+              ON {" AND ".join(f"{_key_column(k)} IS NOT DISTINCT FROM w.{k}" for k in keys)}
+             AND ({APPROVAL_BUCKET.replace("approval_us", "c.approval_us")}) = w.bucket
+            WHERE c.approval_us IS NOT NULL {"".join(f" AND {w}" for w in where)}
+              AND ({APPROVAL_BUCKET.replace("approval_us", "c.approval_us")})
+                  IN (SELECT bucket FROM wanted)  -- one integer: a cheap first cut
+            GROUP BY ALL
+        ),
+        picked AS (
+            SELECT {", ".join(f"r.{k}" for k in keys)}, r.r, b.v[r.r - b.below + 1] AS value
+            FROM ranks r JOIN bucket_values b ON {on.format("r", "b")}
+             AND r.r >= b.below AND r.r < b.below + len(b.v)
+        ),
+        chosen AS (
+            SELECT g.*, {_H5} AS h5, {_H9} AS h9,
+                   CAST(max(p.value) FILTER (p.r = floor({_H5})) AS DOUBLE) AS lo5,
+                   CAST(max(p.value) FILTER (p.r = ceil({_H5})) AS DOUBLE) AS hi5,
+                   CAST(max(p.value) FILTER (p.r = floor({_H9})) AS DOUBLE) AS lo9,
+                   CAST(max(p.value) FILTER (p.r = ceil({_H9})) AS DOUBLE) AS hi9,
+                   CAST(max(p.value) FILTER (p.r = n - 1) AS DOUBLE) AS max_us
+            FROM groups g JOIN picked p ON {on.format("g", "p")}
+            GROUP BY ALL
+        )
+        SELECT {names}, n AS certificates,
+               (lo5 * (1 - (h5 - floor(h5))) + hi5 * (h5 - floor(h5))) / {_HOUR_US} AS median_hours,
+               (lo9 * (1 - (h9 - floor(h9))) + hi9 * (h9 - floor(h9))) / {_HOUR_US} AS p90_hours,
+               (CAST(total_us // n AS DOUBLE) + CAST(total_us % n AS DOUBLE) / n)
+                   / {_HOUR_US} AS mean_hours,
+               max_us / {_HOUR_US} AS max_hours
+        FROM chosen ORDER BY ALL
+    """
+    return _frame(con, sql, params + params)
 
 
 def return_reasons(

@@ -14,7 +14,9 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -37,6 +39,8 @@ TABLES = (
     "filing_areas",
     "filing_materials",
     "base_records",
+    "fob_monthly",
+    "approval_histogram",
     "sync_state",
 )
 
@@ -89,6 +93,9 @@ def assert_mirrors(op: Client, path: Path) -> None:
             for cid, view in views.items()
             for g in view["goods"]
         )
+        assert _rows(con, "SELECT * FROM fob_monthly ORDER BY ALL") == _fob_monthly(views)
+        histogram = _rows(con, "SELECT * FROM approval_histogram ORDER BY ALL")
+        assert histogram == _approval_histogram(views)
         got = _rows(con, "SELECT id, document_id, to_status FROM receipts ORDER BY id")
         want = (
             sorted(zip(receipts["id"], receipts["document_id"], receipts["to_status"], strict=True))
@@ -108,6 +115,41 @@ def assert_mirrors(op: Client, path: Path) -> None:
             assert got == want, kind
         cursor = _rows(con, "SELECT cursor FROM sync_state")[0][0]
     assert op.changes(after=cursor)["changes"] == []
+
+
+def _fob_monthly(views: dict[int, dict]) -> list[tuple]:
+    """The rows fob_monthly should hold, from the service's views: the approved/printed
+    certificates counted and their FOB summed per destination, exporter, type and China month
+    of the approval."""
+    groups: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    for view in views.values():
+        if view["status"] not in ("approved", "printed"):
+            continue
+        approved = datetime.fromisoformat(view["approved_at"].replace("Z", "+00:00"))
+        month = approved.astimezone(timezone(timedelta(hours=8))).date().replace(day=1)
+        key = (view["destination_country"], view["enterprise_code"], view["cert_type"], month)
+        groups[key][0] += 1
+        groups[key][1] += Decimal(str(view["fob_usd"] or 0))
+    return sorted((*key, n, fob) for key, (n, fob) in groups.items())
+
+
+def _approval_histogram(views: dict[int, dict]) -> list[tuple]:
+    """The rows approval_histogram should hold: the certificates with both timestamps per
+    type, China month of the approval and microseconds to approval >> 30, with their sum."""
+    groups: dict[tuple, list] = defaultdict(lambda: [0, 0])
+    for view in views.values():
+        if not (view.get("submitted_at") and view.get("approved_at")):
+            continue
+        submitted, approved = (
+            datetime.fromisoformat(view[k].replace("Z", "+00:00"))
+            for k in ("submitted_at", "approved_at")
+        )
+        micros = (approved - submitted) // timedelta(microseconds=1)
+        month = approved.astimezone(timezone(timedelta(hours=8))).date().replace(day=1)
+        key = (view["cert_type"], month, micros >> 30)
+        groups[key][0] += 1
+        groups[key][1] += micros
+    return sorted((*key, n, total) for key, (n, total) in groups.items())
 
 
 @pytest.fixture
@@ -156,6 +198,10 @@ def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path) -> Non
     step()
     reviewer.review.approve(cert.id)
     step()
+    second = op.certificates.create(samples.certificate("K", invoice_number="HXSECOND"))
+    op.certificates.submit(second.id)  # fob_monthly: its group grows
+    reviewer.review.approve(second.id)
+    step()
 
     other = op.certificates.create(samples.certificate("C"))
     op.certificates.submit(other.id)
@@ -163,7 +209,8 @@ def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path) -> Non
     step()
     op.certificates.submit(other.id)
     reviewer.review.approve(other.id)
-    op.certificates.void(other.id, "not needed")
+    step()
+    op.certificates.void(other.id, "not needed")  # fob_monthly: its group goes
     step()
 
     reissue = op.certificates.amend_reissue(cert.id)

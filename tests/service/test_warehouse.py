@@ -17,13 +17,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 import coo_lab
 from coo_lab import warehouse
 from coo_lab.client import Client
 from coo_lab.domain.agreements import agreements
-from coo_lab.mirror import DERIVED_COLUMNS, SCHEMA_VERSION
+from coo_lab.mirror import DERIVED_COLUMNS, SCHEMA_VERSION, SUMMARIES
 from coo_lab.server.demo import build_demo
 from coo_lab.server.live import LiveServer
 
@@ -320,3 +321,94 @@ def test_the_bench_data_has_the_derived_columns_the_sync_would_write(tmp_path: P
     for approved_at, submitted_at, *derived in rows:
         assert tuple(derived) == _derived_wanted(approved_at, submitted_at)
     assert sum(1 for r in rows if r[2] is not None) > 2000
+
+
+# --- fob_monthly, the summary fob_by reads when its filters allow (coo_lab.mirror) ----------
+
+
+def _without_summary(source: Path, target: Path) -> Path:
+    shutil.copy(source, target)
+    with closing(duckdb.connect(str(target))) as con:
+        for summary in SUMMARIES:
+            con.execute(f"DROP TABLE {summary.table}")
+    return target
+
+
+FOB_CASES = [
+    {"by": ("agreement", "month")},
+    {"by": ("destination", "exporter")},
+    {"by": ()},
+    {"by": "month", "agreement": "K", "start": date(2026, 1, 1), "end": date(2026, 6, 30)},
+    {"by": ("exporter", "agreement"), "destination": "kor", "start": date(2026, 2, 1)},
+    {"by": "destination", "end": date(2026, 2, 28)},
+    {"by": "month", "start": date(2026, 1, 2)},  # not whole months: from the certificates
+    {"by": "agreement", "exporter": ENTERPRISE},  # an exporter: from the certificates
+    {"by": (), "agreement": "NONE"},
+]
+
+
+def test_fob_by_gives_the_same_from_the_summary_and_from_the_certificates(
+    store: Store, tmp_path: Path
+) -> None:
+    bare = _without_summary(store.duckdb, tmp_path / "bare.duckdb")
+    for case in FOB_CASES:
+        from_summary = warehouse.fob_by(store.duckdb, **case)
+        assert from_summary.equals(warehouse.fob_by(bare, **case)), case
+    assert warehouse.fob_by(store.duckdb, by=(), agreement="NONE").certificates[0] == 0
+
+
+APPROVAL_CASES = [
+    {},
+    {"by": "cert_type"},
+    {"by": ("month", "agreement"), "agreement": "K", "start": date(2026, 1, 1)},
+    {"by": "month", "end": date(2026, 3, 31)},
+    {"by": "month", "start": date(2026, 1, 2)},  # not whole months: from the certificates
+    {"by": "destination"},  # not a key of the histogram: from the certificates
+    {"by": (), "agreement": "C"},
+    {"by": "cert_type", "agreement": "NONE"},
+]
+
+
+def assert_same_approval_times(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Equal, the hours to the last bits: the interpolation done in SQL can differ from
+    quantile_cont's compiled arithmetic (a fused multiply-add) by one unit in the last place,
+    a ten-billionth of a microsecond."""
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-13, atol=0)
+
+
+def test_approval_times_gives_the_same_from_the_histogram_and_from_the_certificates(
+    store: Store, tmp_path: Path
+) -> None:
+    bare = _without_summary(store.duckdb, tmp_path / "bare.duckdb")
+    for case in APPROVAL_CASES:
+        want = warehouse.approval_times(bare, **case)
+        assert_same_approval_times(warehouse.approval_times(store.duckdb, **case), want)
+    assert len(warehouse.approval_times(store.duckdb)) > 5
+
+
+def test_a_schema_4_file_gets_the_summaries_at_its_next_sync(store: Store, tmp_path: Path) -> None:
+    old = _without_summary(store.duckdb, tmp_path / "old.duckdb")
+    with closing(duckdb.connect(str(old))) as con:
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        (source,) = con.execute("SELECT source FROM sync_state").fetchone()
+    port = int(source.split("#")[0].rsplit(":", 1)[1])
+    with LiveServer(store.sqlite, port=port) as server:
+        client = Client(server.url, username="haixing_operator", password="demo-haixing_operator")
+        coo_lab.sync(client, old, progress=False)
+    with closing(duckdb.connect(str(old), read_only=True)) as con:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        got = [con.execute(f"FROM {s.table} ORDER BY ALL").fetchall() for s in SUMMARIES]
+    with closing(duckdb.connect(str(store.duckdb), read_only=True)) as con:
+        want = [con.execute(f"FROM {s.table} ORDER BY ALL").fetchall() for s in SUMMARIES]
+    assert version == (str(SCHEMA_VERSION),) and got == want and all(got)
+
+
+def test_the_bench_data_has_the_summary_the_sync_would_write(tmp_path: Path) -> None:
+    path = tmp_path / "bench.duckdb"
+    _bench_module().build(path, 3000)
+    bare = _without_summary(path, tmp_path / "bare.duckdb")
+    for case in FOB_CASES:
+        assert warehouse.fob_by(path, **case).equals(warehouse.fob_by(bare, **case)), case
+    for case in APPROVAL_CASES:
+        want = warehouse.approval_times(bare, **case)
+        assert_same_approval_times(warehouse.approval_times(path, **case), want)
