@@ -36,7 +36,9 @@ demo: $(STAMP)
 test: $(STAMP) system-packages
 	$(BIN)/ruff check coo_lab tests bench scripts
 	$(BIN)/ruff format --check coo_lab tests bench scripts
-	$(BIN)/pytest
+	rm -rf test-output/browser
+	$(BIN)/pytest -n 2 --dist loadfile -m "not alone"
+	$(BIN)/pytest -m alone
 
 lint: $(STAMP)
 	$(BIN)/ruff check coo_lab tests bench scripts

@@ -15,7 +15,6 @@ Fixtures for any dashboard test:
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,8 +135,3 @@ def screenshot(page, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_output() -> None:
-    shutil.rmtree(OUTPUT, ignore_errors=True)

@@ -37,6 +37,7 @@ from .push_helpers import WebhookReceiver, wait_for
 from .test_sync import assert_mirrors
 
 V1 = "/api/v1"
+pytestmark = pytest.mark.alone  # 3 service workers, 8 client processes and a sync at once
 WORKERS = 3
 LN_EXPORTER = {
     "code": "LN001",
