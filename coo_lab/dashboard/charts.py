@@ -147,7 +147,7 @@ def fta_usage(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     _layout(
         fig,
         "自贸协定利用率（按伙伴国）",
-        "FTA usage by partner country, missed preference (FOB USD)",
+        "FTA usage by partner country (FOB USD)",  # the legend names the missed part
         subtitle,
         barmode="stack",
         legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
