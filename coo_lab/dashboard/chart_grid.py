@@ -7,7 +7,8 @@ evaluating on this machine, in one piece, before the first chart — and since t
 not paint meanwhile, the filters and KPIs waited for it too. ``ChartGrid`` sends the 1.2 MB
 basic bundle (``static/plotly-basic.min.js``, fetched by ``scripts/vendor_plotly_basic.py``)
 once with the widget; the page paints the other widgets first, then evaluates the bundle
-(about 0.35 s) and draws (``static/chart_grid.js``). It works the same in JupyterLab.
+(about 0.35 s) and draws (``static/chart_grid.js``). Being an anywidget, it shows in
+JupyterLab's notebooks as well (``notebooks/analysis.ipynb`` displays the whole dashboard).
 
     grid = ChartGrid()
     grid.figures = {"fob": figure_spec(fig), ...}    # drawn in this order; a change redraws
