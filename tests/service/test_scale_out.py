@@ -21,6 +21,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -103,12 +104,17 @@ def declare(url: str, username: str, tag: str, count: int) -> list[int]:
     return ids
 
 
-def review_until(url: str, username: str, expected: int, deadline_s: float) -> int:
-    """Approve what waits in the queue until ``expected`` approvals (or the deadline)."""
+def review_until_done(url: str, username: str, declared: Any, deadline_s: float) -> int:
+    """Approve what waits in the queue until the declarers are done (``declared``, an Event)
+    and the queue is empty, or the deadline; the approvals this process made.
+
+    (Each reviewer waiting for its own share instead sat out the deadline whenever the other
+    one had taken more than half.)"""
     s = _session(url, username)
     approved = 0
     deadline = time.monotonic() + deadline_s
-    while approved < expected and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        finished = declared.is_set()  # read before the queue: an empty queue after it is final
         items = s.get(f"{url}{V1}/review/queue", params={"page_size": 200}).json()["items"]
         for item in items:
             r = s.post(f"{url}{V1}/review/certificates/{item['id']}/approve", json={})
@@ -117,6 +123,8 @@ def review_until(url: str, username: str, expected: int, deadline_s: float) -> i
             elif r.status_code != 409:  # another reviewer process took it first
                 r.raise_for_status()
         if not items:
+            if finished:
+                break
             time.sleep(0.05)
     return approved
 
@@ -233,9 +241,10 @@ def test_several_processes_on_one_postgresql(
     syncer = threading.Thread(target=keep_syncing)
     syncer.start()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=8, mp_context=context) as pool:
+    with context.Manager() as manager, ProcessPoolExecutor(8, mp_context=context) as pool:
+        declared_all = manager.Event()
         reviewers = [
-            pool.submit(review_until, url, "dl_reviewer", hx_total // 2, 240) for _ in range(2)
+            pool.submit(review_until_done, url, "dl_reviewer", declared_all, 240) for _ in range(2)
         ]
         declared = [
             pool.submit(declare, url, "hx_operator", f"HX{p}", per_process)
@@ -245,6 +254,7 @@ def test_several_processes_on_one_postgresql(
             for p in range(ln_processes)
         ]
         ids = [cid for f in declared for cid in f.result()]
+        declared_all.set()
         approved = sum(f.result() for f in reviewers)
         # one draft, five processes editing it with the same version: one wins
         target = Client(url, username="hx_operator", password="pw-hx_operator")
