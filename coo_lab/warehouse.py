@@ -222,14 +222,7 @@ def fob_by(
     with _connection(path) as con:
         if _whole_months(start, end) and exporter is None and _has(con, FOB_SUMMARY):
             # the same sums from the sync's fob_monthly: a fifth of the rows to aggregate
-            where, params = _certificate_filters(
-                date_expr="c.approved_month",
-                start=start,
-                end=end,
-                agreement=agreement,
-                destination=destination,
-                exporter=None,
-            )
+            where, params = _summary_filters(start, end, agreement, destination)
             sql = f"""
                 SELECT {columns}CAST(coalesce(sum(c.certificates), 0) AS BIGINT) AS certificates,
                        CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
@@ -249,6 +242,20 @@ def fob_by(
 def _whole_months(start: date | None, end: date | None) -> bool:
     """Whether ``start``/``end`` select whole months (the summaries' grain), or are absent."""
     return (start is None or start.day == 1) and (end is None or (end + timedelta(days=1)).day == 1)
+
+
+def _summary_filters(
+    start: date | None, end: date | None, agreement: str | None, destination: str | None
+) -> tuple[list[str], list[Any]]:
+    """The filters on a summary's rows (whole months of approval; no exporter)."""
+    return _certificate_filters(
+        date_expr="c.approved_month",
+        start=start,
+        end=end,
+        agreement=agreement,
+        destination=destination,
+        exporter=None,
+    )
 
 
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -343,14 +350,7 @@ def _approval_times_by_histogram(
     from it, and so does the bucket holding each needed rank; only those buckets' values are
     read from the certificates (a few per cent of the rows) and sorted. The same figures as
     quantile_cont (its interpolation, done here on the two neighbours) and avg."""
-    where, params = _certificate_filters(
-        date_expr="c.approved_month",
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=None,
-        exporter=None,
-    )
+    where, params = _summary_filters(start, end, agreement, None)
     columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
     names = ", ".join(keys)
     on = " AND ".join(f"{{0}}.{k} IS NOT DISTINCT FROM {{1}}.{k}" for k in keys)

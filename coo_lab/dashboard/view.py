@@ -16,6 +16,7 @@ import nbformat into the kernel).
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,9 @@ CARD_STYLE = (
 
 
 def figure_output(fig: go.Figure) -> dict[str, Any]:
-    """A display_data output holding the figure as plotly's MIME bundle."""
-    spec = figure_spec(fig)
+    """A display_data output holding the figure as plotly's MIME bundle (JupyterLab's full
+    plotly.js draws any trace: no basic-bundle check here, unlike ``figure_spec``)."""
+    spec = json.loads(fig.to_json())
     spec["config"] = PLOT_CONFIG
     title = fig.layout.title.text or "figure"
     return {

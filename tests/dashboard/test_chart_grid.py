@@ -36,3 +36,12 @@ def test_a_trace_the_bundle_cannot_draw_is_refused_by_name() -> None:
     fig = go.Figure(go.Box(y=[1, 2, 3]), layout={"title": {"text": "spread"}})
     with pytest.raises(ValueError, match=r"'spread'.*\['box'\].*basic bundle"):
         figure_spec(fig)
+
+
+def test_a_notebook_figure_may_use_any_trace() -> None:
+    # show()/figure_output go to JupyterLab's full plotly.js: the basic-bundle check is the
+    # chart grid's alone
+    from coo_lab.dashboard.view import PLOTLY_MIME, figure_output
+
+    fig = go.Figure(go.Box(y=[1, 2, 3]), layout={"title": {"text": "spread"}})
+    assert figure_output(fig)["data"][PLOTLY_MIME]["data"][0]["type"] == "box"
