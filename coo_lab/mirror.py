@@ -60,6 +60,7 @@ sixth of a full sync; their keys stay unique by the delete-then-insert of every 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -67,7 +68,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,10 +76,17 @@ from typing import Any
 import duckdb
 import requests
 
+from coo_lab.domain.feed_rows import FIELD, KINDS, NULL, QUOTE, SEPARATOR, flatten
 from coo_lab.errors import CooLabError, ServiceUnavailable
 
-SCHEMA_VERSION = 5  # 3: each document kept as the text sent; 4: the derived certificate columns;
-# 5: the summaries fob_monthly and approval_histogram
+SCHEMA_VERSION = 6  # 3: each document kept as the text sent; 4: the derived certificate columns;
+# 5: the summaries fob_monthly and approval_histogram; 6: the certificates' documents optional
+CHECKPOINT_THRESHOLD = "4GB"
+"""The sync's write-ahead log grows up to this before DuckDB checkpoints it into the file.
+A checkpoint rewrites each table's last, partly filled row group (122,880 rows): at DuckDB's
+16 MB, every group of pages did, and on a large file the checkpoints took two thirds of a
+full sync. The log is checkpointed when the sync closes the file (at its end, or to let
+readers in); a killed sync's log is replayed by the next open."""
 DEFAULT_PATH = "data/coo.duckdb"
 LOCK_MESSAGE = "Could not set lock on file"
 TSV = "text/tab-separated-values"
@@ -207,14 +215,9 @@ SUMMARY_FILL = [summary.fill() for summary in SUMMARIES]
 _BEFORE = """CREATE OR REPLACE TEMP TABLE cert_before AS
     SELECT destination_country, enterprise_code, cert_type, status, fob_usd, approved_month,
            approval_us
-    FROM certificates WHERE id IN (SELECT entity_id FROM batch WHERE entity = 'certificate')"""
-# the batch's new certificates with the summaries' columns, derived as the INSERT derives them
-_BATCH_ROWS = f"""(SELECT *, {DERIVED_SELECT}
-    FROM (SELECT c.destination_country AS destination_country,
-                 c.enterprise_code AS enterprise_code, c.cert_type AS cert_type,
-                 c.status AS status, c.fob_usd AS fob_usd, c.submitted_at AS submitted_at,
-                 c.approved_at AS approved_at
-          FROM cert_batch))"""
+    FROM certificates WHERE id IN (SELECT key FROM batch WHERE kind = 'certificate')"""
+# the batch's new certificates, their derived columns included (see ``APPLY``)
+_BATCH_ROWS = "cert_batch"
 
 
 def _add_summaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -280,185 +283,110 @@ CREATE TABLE IF NOT EXISTS base_records (
 );
 """
 
-# one line of a TSV page: a change, its document kept as JSON text
-_CHANGE_COLUMNS = {
+# --- applying a group of pages (the feed's row form, ``coo_lab.domain.feed_rows``) ------------
+# A page line: the change's sequence number and a row (``kind, key, op, version, payload``);
+# a kind's payload is split into its fields only when its rows are written, and cast there.
+_ROW_COLUMNS = {
     "seq": "BIGINT",
-    "entity": "VARCHAR",
-    "entity_id": "BIGINT",
+    "kind": "VARCHAR",
+    "key": "BIGINT",
     "op": "VARCHAR",
     "version": "BIGINT",
-    "at": "VARCHAR",
-    "data": "VARCHAR",
+    "payload": "VARCHAR",
 }
-_V = "VARCHAR"
+_COLUMNS_SQL = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _ROW_COLUMNS.items()) + "}"
+LOAD_PAGES = f"""CREATE OR REPLACE TEMP TABLE page_rows AS
+SELECT * FROM read_csv($1, columns = {_COLUMNS_SQL}, delim = '\t', quote = '{QUOTE}',
+    escape = '{QUOTE}', header = false, auto_detect = false, new_line = '\\n',
+    max_line_size = {1 << 26})"""
+_PARENTS = ", ".join(f"'{k.name}'" for k in KINDS.values() if k.items is None)
+# ``batch``: the rows of the last change per (kind, key) of the group (a child's rows share
+# their document's sequence number); without repeats, all of them
+LATEST = f"""CREATE OR REPLACE TEMP TABLE latest AS
+SELECT max(seq) AS seq FROM page_rows WHERE kind IN ({_PARENTS}) GROUP BY kind, key"""
+BATCH_ALL = "CREATE OR REPLACE TEMP VIEW batch AS SELECT * FROM page_rows"
+BATCH_LATEST = """CREATE OR REPLACE TEMP VIEW batch AS
+SELECT * FROM page_rows SEMI JOIN latest USING (seq)"""
 
 
-def _fields(names: str) -> dict[str, str]:
-    """A json_transform structure: these keys, as text (cast in SQL with TRY_CAST)."""
-    return dict.fromkeys(names.split(), _V)
+def _cast(sql_type: str, field: str) -> str:
+    """A payload field as its column (a missing value: NULL, which no cast accepts)."""
+    if sql_type in ("VARCHAR", "JSON"):
+        return f"CAST(nullif({field}, '{NULL}') AS {sql_type})"
+    return f"TRY_CAST({field} AS {sql_type})"
 
 
-def _typed(*groups: tuple[str, str]) -> dict[str, str]:
-    """A json_transform structure from (DuckDB type, space-separated keys) pairs; a value
-    that does not convert to its type becomes NULL (json_transform is not strict)."""
-    return {key: sql_type for sql_type, keys in groups for key in keys.split()}
+def _select(kind: str, key: str, **extra: str) -> str:
+    """The live rows of a kind in the batch as the mirror's columns (named, for ``INSERT ...
+    BY NAME``): ``key`` names the document's id, ``extra`` adds or replaces columns (SQL over
+    the fields ``f[1]``, ``f[2]``…, by name)."""
+    spec = KINDS[kind]
+    first = 2 if spec.items else 1  # a child's f[1] is its place in the document's list
+    columns = {c.name: _cast(c.sql_type, f"f[{i}]") for i, c in enumerate(spec.columns, first)}
+    columns |= extra
+    selected = [f"key AS {key}", *(f"{sql} AS {name}" for name, sql in columns.items())]
+    return f"""SELECT {", ".join(selected)} FROM (
+        SELECT seq, key, string_split(payload, '{FIELD}') AS f
+        FROM batch WHERE kind = '{kind}' AND op <> 'delete')"""
 
 
-_CERT = json.dumps(
-    {
-        **_typed(
-            (
-                _V,
-                "cert_type category status internal_number certificate_number "
-                "original_certificate_number invoice_number enterprise_code ccpit_code "
-                "destination_country transport_mode invoice_currency trade_mode hand_signer "
-                "void_reason",
-            ),
-            ("INTEGER", "version print_count"),
-            ("BIGINT", "original_id"),
-            ("DATE", "invoice_date application_date shipment_date signing_date"),
-            ("DECIMAL(18,2)", "fob_usd invoice_amount"),
-            ("TIMESTAMPTZ", "created_at submitted_at approved_at"),
-        ),
-        "exporter": {"name_en": _V},
-        "importer": {"name_en": _V, "country": _V},
-        "findings": "JSON",
-        "goods": [
-            _typed(
-                (_V, "hs_code description unit origin_criterion product_filing_number"),
-                ("INTEGER", "line_no packages"),
-                ("DECIMAL(18,4)", "quantity unit_price"),
-                ("DECIMAL(18,2)", "amount fob_usd"),
-                ("DECIMAL(18,3)", "net_weight gross_weight"),
-            )
-        ],
-    }
-)
-_FILING = json.dumps(
-    {
-        **_fields(
-            "version hs_code name_en name_cn manufacturer ex_works_unit_price "
-            "fob_unit_price wholly_obtained created_at"
-        ),
-        "areas": [
-            _fields(
-                "agreement status criterion filing_number submitted_at reviewed_at review_remark"
-            )
-        ],
-        "materials": [_fields("hs_code name origin_country value originating")],
-    }
-)
-_RECEIPT = json.dumps(
-    {
-        **_typed(
-            (_V, "kind document_number from_status to_status actor reason"),
-            ("BIGINT", "document_id"),
-            ("TIMESTAMPTZ", "at"),
-        ),
-        "findings": "JSON",
-    }
-)
-_BASE = json.dumps(_fields("kind version code name_en text created_at updated_at"))
+def _keys(kind: str, *, deleted: bool = False) -> str:
+    op = " AND op = 'delete'" if deleted else ""
+    return f"SELECT key FROM batch WHERE kind = '{kind}'{op}"
 
 
-def _latest(entity: str, *, live: bool = True) -> str:
-    op = "op <> 'delete'" if live else "TRUE"
-    return f"FROM batch WHERE entity = '{entity}' AND {op}"
+def _drop(table: str, column: str, kind: str) -> str:
+    """Delete the rows of the documents the batch touches (inserted again if live)."""
+    return f"DELETE FROM {table} WHERE {column} IN ({_keys(kind)})"
 
 
-def _drop(table: str, column: str, entity: str) -> str:
-    """Delete the rows of the entities the batch touches (they are inserted again if live)."""
-    return f"DELETE FROM {table} WHERE {column} IN (SELECT entity_id {_latest(entity, live=False)})"
-
-
-# The statements that apply a batch, per entity (the temp view ``batch``: the last change
-# per entity/id of the group); an entity absent from the batch costs nothing.
+# The statements that apply a batch, per parent kind of row; a kind absent from the batch
+# costs nothing. ``cert_batch``: the batch's certificates typed once, for the table and the
+# summaries (their document, when the file keeps documents, from the change's ``document``
+# row; the mirror's ``doc`` is NULL otherwise).
 APPLY: dict[str, list[str]] = {
     # certificates and their goods lines; a deleted draft takes its receipts with it
     "certificate": [
+        f"""CREATE OR REPLACE TEMP TABLE cert_batch AS
+    SELECT *, {DERIVED_SELECT} FROM ({_select("certificate", "id", seq="seq")})
+    LEFT JOIN (SELECT seq, payload AS doc FROM batch WHERE kind = 'document') USING (seq)""",
         _drop("goods_lines", "certificate_id", "certificate"),
         # the summaries: the batch's certificates as they were, taken away (then added anew)
         _BEFORE,
         *(summary.apply()[0] for summary in SUMMARIES),
         _drop("certificates", "id", "certificate"),
         "DELETE FROM receipts WHERE kind = 'certificate' AND document_id IN "
-        "(SELECT entity_id FROM batch WHERE entity = 'certificate' AND op = 'delete')",
-        f"""CREATE OR REPLACE TEMP TABLE cert_batch AS
-    SELECT entity_id AS id, json_transform(data, '{_CERT}') AS c, data
-    {_latest("certificate")}""",
-        f"""INSERT INTO certificates SELECT *, {DERIVED_SELECT} FROM (SELECT
-        id, c.cert_type, c.category, c.status, c.version, c.internal_number,
-        c.certificate_number, c.original_certificate_number, c.invoice_number, c.invoice_date,
-        c.application_date, c.shipment_date, c.signing_date, c.enterprise_code, c.ccpit_code,
-        c.exporter.name_en, c.importer.name_en, c.importer.country, c.destination_country,
-        c.transport_mode, c.fob_usd, c.invoice_amount, c.invoice_currency, c.trade_mode,
-        c.hand_signer, c.created_at, c.submitted_at, c.approved_at, c.print_count,
-        c.void_reason, c.original_id, len(c.goods), c.findings, data
-    FROM cert_batch)""",
+        f"({_keys('certificate', deleted=True)})",
+        "INSERT INTO certificates BY NAME SELECT * EXCLUDE (seq) FROM cert_batch",
         *(statement for summary in SUMMARIES for statement in summary.apply()[1:]),
-        """INSERT INTO goods_lines SELECT
-        id, coalesce(g.line_no, i), g.hs_code, left(g.hs_code, 6), g.description, g.quantity,
-        g.unit, g.unit_price, g.amount, g.net_weight, g.gross_weight, g.packages, g.fob_usd,
-        g.origin_criterion, g.product_filing_number
-    FROM (SELECT id, unnest(c.goods) AS g, generate_subscripts(c.goods, 1) AS i
-          FROM cert_batch)""",
+        "INSERT INTO goods_lines BY NAME "
+        + _select(
+            "goods_line",
+            "certificate_id",
+            line_no="coalesce(TRY_CAST(f[2] AS INTEGER), TRY_CAST(f[1] AS INTEGER))",
+            hs6=f"left(nullif(f[3], '{NULL}'), 6)",
+        ),
     ],
     # product filings with their areas and materials
     "product_filing": [
         _drop("filing_areas", "filing_id", "product_filing"),
         _drop("filing_materials", "filing_id", "product_filing"),
         _drop("product_filings", "id", "product_filing"),
-        f"""CREATE OR REPLACE TEMP TABLE filing_batch AS
-    SELECT entity_id AS id, json_transform(data, '{_FILING}') AS f, data
-    {_latest("product_filing")}""",
-        """INSERT INTO product_filings SELECT
-        id, TRY_CAST(f.version AS INTEGER), f.hs_code, f.name_en, f.name_cn, f.manufacturer,
-        TRY_CAST(f.ex_works_unit_price AS DECIMAL(18,2)),
-        TRY_CAST(f.fob_unit_price AS DECIMAL(18,2)), TRY_CAST(f.wholly_obtained AS BOOLEAN),
-        array_to_string(list_transform(f.areas, lambda a: a.agreement || ':' || a.status), ' '),
-        TRY_CAST(f.created_at AS TIMESTAMPTZ), data
-    FROM filing_batch""",
-        """INSERT INTO filing_areas SELECT
-        id, a.agreement, a.status, a.criterion, a.filing_number,
-        TRY_CAST(a.submitted_at AS TIMESTAMPTZ), TRY_CAST(a.reviewed_at AS TIMESTAMPTZ),
-        a.review_remark
-    FROM (SELECT id, unnest(f.areas) AS a FROM filing_batch)""",
-        """INSERT INTO filing_materials SELECT
-        id, i, m.hs_code, m.name, m.origin_country, TRY_CAST(m.value AS DECIMAL(18,2)),
-        TRY_CAST(m.originating AS BOOLEAN)
-    FROM (SELECT id, unnest(f.materials) AS m, generate_subscripts(f.materials, 1) AS i
-          FROM filing_batch)""",
+        "INSERT INTO product_filings BY NAME " + _select("product_filing", "id"),
+        "INSERT INTO filing_areas BY NAME " + _select("filing_area", "filing_id"),
+        "INSERT INTO filing_materials BY NAME "
+        + _select("filing_material", "filing_id", idx="TRY_CAST(f[1] AS INTEGER)"),
     ],
     # receipts (status history) and base data
     "receipt": [
         _drop("receipts", "id", "receipt"),
-        f"""INSERT INTO receipts SELECT
-        id, r.kind, r.document_id, r.document_number, r.from_status, r.to_status, r.actor,
-        r."at", r.reason, r.findings
-    FROM (SELECT entity_id AS id, json_transform(data, '{_RECEIPT}') AS r
-          {_latest("receipt")})""",
+        "INSERT INTO receipts BY NAME " + _select("receipt", "id"),
     ],
     "base_record": [
         _drop("base_records", "id", "base_record"),
-        f"""INSERT INTO base_records SELECT
-        id, b.kind, TRY_CAST(b.version AS INTEGER), b.code, coalesce(nullif(b.name_en, ''), b.text),
-        TRY_CAST(b.created_at AS TIMESTAMPTZ), TRY_CAST(b.updated_at AS TIMESTAMPTZ), data
-    FROM (SELECT entity_id AS id, json_transform(data, '{_BASE}') AS b, data
-          {_latest("base_record")})""",
+        "INSERT INTO base_records BY NAME " + _select("base_record", "id"),
     ],
 }
-
-_COLUMNS_SQL = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _CHANGE_COLUMNS.items()) + "}"
-# tab-separated, no quoting (no field holds a tab or a newline: the service's TSV form)
-LOAD_PAGES = f"""CREATE OR REPLACE TEMP TABLE page_changes AS
-SELECT * FROM read_csv($1, columns = {_COLUMNS_SQL}, delim = '\t', quote = '', escape = '',
-    header = false, auto_detect = false, new_line = '\\n', max_line_size = {1 << 26})"""
-# ``batch``: the last change per (entity, id) of the group; without repeats, all of it
-LATEST = """CREATE OR REPLACE TEMP TABLE latest AS
-SELECT max(seq) AS seq FROM page_changes GROUP BY entity, entity_id"""
-BATCH_ALL = "CREATE OR REPLACE TEMP VIEW batch AS SELECT * FROM page_changes"
-BATCH_LATEST = """CREATE OR REPLACE TEMP VIEW batch AS
-SELECT * FROM page_changes SEMI JOIN latest USING (seq)"""
 
 
 @dataclass(frozen=True)
@@ -574,6 +502,7 @@ def _connect_writer(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
         try:
             con = duckdb.connect(str(path))
             con.execute("SET threads = 1")
+            con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             return con
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc) or time.monotonic() > deadline:
@@ -592,45 +521,45 @@ def _connect_writer(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
 @dataclass
 class _Page:
     after: int  # the cursor the page was asked after
-    path: Path  # its changes as TSV, one per line (the service's form)
-    changes: int
+    path: Path  # its changes in the row form, a row per line (as the service sends them)
+    changes: int  # how many changes it holds (a change has 0 or more rows)
     next_after: int
     has_more: bool
 
 
-_ENVELOPE = ("seq", "entity", "entity_id", "op", "version", "at")
+def _rows(change: dict[str, Any], documents: bool) -> str:
+    """A change (as the JSON answer has it) as the lines of the row form the service sends."""
+    seq, data = change["seq"], change["data"]
+    flat = flatten(change["entity"], change["entity_id"], change["op"], change["version"], data)
+    if not flat:
+        return ""
+    lines = "".join(f"{seq}\t{row}\n" for row in flat.split(SEPARATOR))
+    if documents and change["entity"] == "certificate" and data is not None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        lines += f"{seq}\tdocument\t{change['entity_id']}\t{change['op']}\t{change['version']}"
+        lines += f"\t{text}\n"  # compact JSON: no tab, newline or unit separator
+    return lines
 
 
-def _tsv_line(change: dict[str, Any]) -> str:
-    """A change as the service's TSV line (the envelope's fields, then the document)."""
-    fields = [str(change[key]) for key in _ENVELOPE]
-    if any("\t" in f or "\n" in f for f in fields):
-        raise CooLabError(
-            f"the feed sent a change whose envelope holds a tab or a newline: {fields}",
-            f"变更记录的字段含有制表符或换行符：{fields}",
-        )
-    data = json.dumps(change["data"], ensure_ascii=False, separators=(",", ":"))
-    return "\t".join([*fields, data]) + "\n"  # compact JSON escapes tabs and newlines
+def _spool(path: Path, page: dict[str, Any], after: int, documents: bool) -> _Page:
+    """A page already parsed (a JSON answer) written in the row form."""
+    changes = page["changes"]
+    path.write_text("".join(_rows(c, documents) for c in changes), encoding="utf-8")
+    return _Page(after, path, len(changes), int(page["next_after"]), bool(page["has_more"]))
 
 
-def _spool(path: Path, page: dict[str, Any], after: int) -> _Page:
-    """A page already parsed (a JSON answer) written in the TSV form."""
-    lines = [_tsv_line(change) for change in page["changes"]]
-    path.write_text("".join(lines), encoding="utf-8")
-    return _Page(after, path, len(lines), int(page["next_after"]), bool(page["has_more"]))
-
-
-def _fetch(client: Any, after: int, limit: int, folder: Path) -> _Page:
+def _fetch(client: Any, after: int, limit: int, folder: Path, documents: bool) -> _Page:
     """One page of the feed after ``after``, streamed to a file in ``folder``.
 
-    TSV is asked for; a service that answers JSON is read as JSON, and a client without an
-    HTTP session through its ``changes`` method.
+    The row form is asked for (with the certificates' documents if ``documents``); a service
+    that answers JSON is read as JSON and flattened here, as is a client without an HTTP
+    session (through its ``changes`` method).
     """
     path = folder / f"{after}.tsv"
     session = getattr(client, "session", None)
     base_url = getattr(client, "base_url", None)
     if not isinstance(session, requests.Session) or not base_url:
-        return _spool(path, client.changes(after=after, limit=limit), after)
+        return _spool(path, client.changes(after=after, limit=limit), after, documents)
     from coo_lab.client import RETRY_STATUSES, _answer
 
     retries = getattr(client, "retries", 3)
@@ -640,7 +569,12 @@ def _fetch(client: Any, after: int, limit: int, folder: Path) -> _Page:
         try:
             with session.get(
                 base_url + "/api/v1/changes",
-                params={"after": after, "limit": limit},
+                params={
+                    "after": after,
+                    "limit": limit,
+                    "form": "rows",
+                    "documents": str(documents).lower(),
+                },
                 headers={"Accept": f"{TSV}, application/json;q=0.5"},
                 timeout=getattr(client, "timeout", 30.0),
                 stream=True,
@@ -651,17 +585,15 @@ def _fetch(client: Any, after: int, limit: int, folder: Path) -> _Page:
                 if not response.ok:
                     _answer(response)  # raises the CooLabError
                 if not response.headers.get("content-type", "").startswith(TSV):
-                    return _spool(path, response.json(), after)
-                lines = 0
+                    return _spool(path, response.json(), after, documents)
                 with path.open("wb") as out:
                     for chunk in response.iter_content(1 << 20):
                         out.write(chunk)
-                        lines += chunk.count(b"\n")
                 headers = response.headers
                 return _Page(
                     after,
                     path,
-                    lines,
+                    int(headers["X-Changes"]),
                     int(headers["X-Next-After"]),
                     headers["X-Has-More"] == "true",
                 )
@@ -684,12 +616,12 @@ class _Prefetcher:
 
     _END = object()
 
-    def __init__(self, client: Any, after: int, limit: int, folder: Path, ahead: int = 4) -> None:
+    def __init__(self, fetch: Callable[[int], _Page], after: int, ahead: int = 4) -> None:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._run,
-            args=(client, after, limit, folder),
+            args=(fetch, after),
             daemon=True,
             name="coo-lab-sync-fetch",
         )
@@ -704,10 +636,10 @@ class _Prefetcher:
                 continue
         return False
 
-    def _run(self, client: Any, after: int, limit: int, folder: Path) -> None:
+    def _run(self, fetch: Callable[[int], _Page], after: int) -> None:
         try:
             while not self._stop.is_set():
-                page = _fetch(client, after, limit, folder)
+                page = fetch(after)
                 if page.next_after == after:  # nothing new
                     page.path.unlink()
                     break
@@ -749,8 +681,12 @@ def _source(client: Any) -> str:
     return f"{base_url}#{username}"
 
 
-def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConnection, int]:
-    """A read-write connection with the schema in place; and the stored cursor.
+def _open(
+    path: Path, source: str, timeout: float, documents: bool | None
+) -> tuple[duckdb.DuckDBPyConnection, int, bool]:
+    """A read-write connection with the schema in place; the stored cursor; and whether the
+    file keeps the certificates' documents (``documents``: None takes the file's choice, a
+    new file's is False; another than the file's is refused).
 
     A new file is made under another name and renamed into place once its schema is
     committed, so a reader (or a run killed right then) never finds a file without tables.
@@ -763,6 +699,7 @@ def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConne
         try:
             con.execute(SCHEMA)
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            con.execute("INSERT INTO meta VALUES ('documents', ?)", [str(bool(documents)).lower()])
             con.execute("INSERT INTO sync_state VALUES (1, ?, 0, now()::TIMESTAMP)", [source])
         finally:
             con.close()
@@ -776,10 +713,16 @@ def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConne
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) in (3, 4):
+        elif int(row[0]) in (3, 4, 5):
             if int(row[0]) == 3:
                 _add_derived(con)
-            _add_summaries(con)
+            if int(row[0]) <= 4:
+                _add_summaries(con)
+            # up to version 5 every file kept the documents
+            con.execute("INSERT INTO meta VALUES ('documents', 'true') ON CONFLICT DO NOTHING")
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
         elif int(row[0]) != SCHEMA_VERSION:
             raise CooLabError(
                 f"{path} has schema version {row[0]}, this coo_lab writes {SCHEMA_VERSION}: "
@@ -797,11 +740,20 @@ def _open(path: Path, source: str, timeout: float) -> tuple[duckdb.DuckDBPyConne
             )
         else:
             cursor = int(state[1])
+        kept = con.execute("SELECT value FROM meta WHERE key = 'documents'").fetchone()
+        keeps = kept is not None and kept[0] == "true"
+        if documents is not None and documents != keeps:
+            raise CooLabError(
+                f"{path} was made {'with' if keeps else 'without'} the certificates' documents "
+                f"(documents={keeps}): sync it with documents={keeps}, or into a new file",
+                f"{path} 创建时{'保存' if keeps else '未保存'}证书全文（documents={keeps}）："
+                f"请以 documents={keeps} 同步，或换一个新文件",
+            )
         con.execute("COMMIT")
     except BaseException:
         con.close()
         raise
-    return con, cursor
+    return con, cursor, keeps
 
 
 class _Moved(Exception):
@@ -818,11 +770,14 @@ def _apply(con: duckdb.DuckDBPyConnection, pages: list[_Page]) -> tuple[int, int
         con.execute(LOAD_PAGES, [[str(p.path) for p in pages]])
         changes = sum(p.changes for p in pages)
         con.execute(LATEST)
-        latest = con.execute("SELECT count(*) FROM latest").fetchone()[0]
-        con.execute(BATCH_ALL if latest == changes else BATCH_LATEST)
-        present = dict(con.execute("SELECT entity, count(*) FROM batch GROUP BY ALL").fetchall())
-        for entity, statements in APPLY.items():
-            if present.get(entity):
+        latest, documents = con.execute(
+            f"SELECT (SELECT count(*) FROM latest), "
+            f"(SELECT count(*) FROM page_rows WHERE kind IN ({_PARENTS}))"
+        ).fetchone()
+        con.execute(BATCH_ALL if latest == documents else BATCH_LATEST)
+        present = dict(con.execute("SELECT kind, count(*) FROM batch GROUP BY ALL").fetchall())
+        for kind, statements in APPLY.items():
+            if present.get(kind):
                 for statement in statements:
                     con.execute(statement)
         certificates = present.get("certificate", 0)
@@ -895,10 +850,11 @@ def sync(
     *,
     progress: bool | None = None,
     page_size: int = 10_000,
-    pages_per_commit: int = 5,
+    pages_per_commit: int = 15,
     hold: float = 1.0,
     reader_pause: float = 0.05,
     lock_timeout: float = 60.0,
+    documents: bool | None = None,
 ) -> SyncResult:
     """Pull the change feed after the stored cursor into the DuckDB file at ``path``.
 
@@ -908,6 +864,9 @@ def sync(
     waits up to ``hold`` seconds for its pages, unless a reader waits); after ``hold``
     seconds of writing, the file is closed for ``reader_pause`` seconds when a reader waits,
     so it gets in. ``progress``: a tqdm bar (``None``: when stderr is a terminal).
+    ``documents``: keep each certificate's whole document (the service's JSON) in
+    ``certificates.doc`` — a choice made when the file is made (``None``: the file's; a new
+    file's is False), as it costs about a third of the sync's time.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -924,9 +883,12 @@ def sync(
     spool = _spool_folder(path)
     try:
         while True:  # once, or again when another sync moved the cursor
-            con, cursor = _open(path, source, lock_timeout)
+            con, cursor, keeps = _open(path, source, lock_timeout, documents)
             opened = time.monotonic()
-            fetcher = _Prefetcher(client, cursor, page_size, spool, ahead=pages_per_commit)
+            fetch = functools.partial(
+                _fetch, client, limit=page_size, folder=spool, documents=keeps
+            )
+            fetcher = _Prefetcher(fetch, cursor, ahead=pages_per_commit)
             try:
                 done = False
                 while not done:

@@ -37,8 +37,8 @@ class Transaction:
         """Run one statement; the cursor's rows read by position and by column name."""
         return self._conn.execute(sql, params)
 
-    def migration_statements(self, version: int, statements: list[Any]) -> list[str]:
-        """A migration's statements in this store's SQL."""
+    def migration_statements(self, version: int, statements: list[Any]) -> list[Any]:
+        """A migration's statements in this store's SQL (a callable step as it is)."""
         return [sql.sqlite if isinstance(sql, PerDialect) else sql for sql in statements]
 
     def ids_taken(self, table: str) -> None:
@@ -83,7 +83,10 @@ def apply_migrations(tx: Transaction) -> int:
     for version, statements in MIGRATIONS:
         if version > current:
             for sql in tx.migration_statements(version, statements):
-                tx._conn.execute(sql)  # DDL as written: no placeholder translation
+                if callable(sql):  # a step in Python (filling a new table from the old)
+                    sql(tx)
+                else:
+                    tx._conn.execute(sql)  # DDL as written: no placeholder translation
             tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
             current = version
     return current

@@ -8,7 +8,9 @@ add the next one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,15 @@ class PerDialect:
     postgresql: str
 
 
-MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
+def _flatten_recorded(tx: Any) -> None:
+    """The rows of the changes a store recorded before migration 8."""
+    from coo_lab.server.feed import flatten_recorded
+
+    flatten_recorded(tx)
+
+
+Migration = str | PerDialect | Callable[[Any], None]  # a callable step gets the transaction
+MIGRATIONS: list[tuple[int, list[Migration]]] = [
     (
         1,
         [
@@ -442,6 +452,31 @@ MIGRATIONS: list[tuple[int, list[str | PerDialect]]] = [
                 postgresql="INSERT INTO service_keys (name, value) VALUES ('verification', "
                 "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))",
             ),
+        ],
+    ),
+    (
+        8,
+        [
+            # the feed's row form (coo_lab.domain.feed_rows): each change's document flattened
+            # once, when it is recorded, into the rows the workbench's DuckDB mirror keeps;
+            # company and authority as in ``changes``, for the same visibility
+            PerDialect(
+                sqlite="""CREATE TABLE feed_rows (
+                    seq INTEGER PRIMARY KEY,
+                    company_id INTEGER NOT NULL,
+                    authority INTEGER NOT NULL,
+                    rows TEXT NOT NULL
+                )""",
+                postgresql="""CREATE TABLE feed_rows (
+                    seq BIGINT PRIMARY KEY,
+                    company_id BIGINT NOT NULL,
+                    authority BIGINT NOT NULL,
+                    rows TEXT NOT NULL
+                )""",
+            ),
+            "CREATE INDEX feed_rows_company ON feed_rows (company_id, seq)",
+            "CREATE INDEX feed_rows_authority ON feed_rows (authority, company_id, seq)",
+            _flatten_recorded,
         ],
     ),
 ]

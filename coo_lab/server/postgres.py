@@ -113,9 +113,10 @@ class PgTransaction(Transaction):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor:
         return self._conn.execute(translate(sql), tuple(params))
 
-    def migration_statements(self, version: int, statements: list[Any]) -> list[str]:
+    def migration_statements(self, version: int, statements: list[Any]) -> list[Any]:
         adapted = [
-            sql.postgresql if isinstance(sql, PerDialect) else ddl(sql) for sql in statements
+            sql.postgresql if isinstance(sql, PerDialect) else sql if callable(sql) else ddl(sql)
+            for sql in statements
         ]
         return adapted + EXTRA.get(version, [])
 

@@ -49,8 +49,31 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
 
-def assert_mirrors(op: Client, path: Path) -> None:
-    """The file holds exactly what the service shows this user."""
+CERT_COLUMNS = [
+    "version",
+    "status",
+    "certificate_number",
+    "print_count",
+    "void_reason",
+    "original_id",
+    "cert_type",
+    "category",
+    "internal_number",
+    "invoice_number",
+    "enterprise_code",
+    "ccpit_code",
+    "destination_country",
+    "transport_mode",
+    "invoice_currency",
+    "trade_mode",
+    "hand_signer",
+]
+CERT_TYPED = ("invoice_date", "fob_usd", "invoice_amount", "created_at", "submitted_at")
+
+
+def assert_mirrors(op: Client, path: Path, *, documents: bool = False) -> None:
+    """The file holds exactly what the service shows this user (and each certificate's JSON
+    when it keeps the documents)."""
     listing = op.certificates.list()
     views = {int(i): op.certificates.raw(int(i)) for i in listing["id"]} if len(listing) else {}
     receipts = op.receipts()
@@ -66,30 +89,54 @@ def assert_mirrors(op: Client, path: Path) -> None:
     with reading(path) as con:
         certs = _rows(
             con,
-            "SELECT id, version, status, certificate_number, print_count, void_reason, "
-            "original_id, goods_count, doc FROM certificates ORDER BY id",
+            f"SELECT id, {', '.join(CERT_COLUMNS)}, exporter_name, importer_name, "
+            "importer_country, findings, goods_count, doc, "
+            + ", ".join(f"CAST({c} AS VARCHAR)" for c in CERT_TYPED)
+            + " FROM certificates ORDER BY id",
         )
         assert [c[0] for c in certs] == sorted(views)
-        for cid, version, status, number, prints, void_reason, original, n, doc in certs:
+        for cid, *values in certs:
             view = views[cid]
-            assert (version, status, number) == (
-                view["version"],
-                view["status"],
-                view["certificate_number"],
+            plain = dict(zip(CERT_COLUMNS, values, strict=False))
+            assert plain == {c: view[c] for c in CERT_COLUMNS}, cid
+            exporter, importer, country, findings, n, doc, *typed = values[len(CERT_COLUMNS) :]
+            assert (exporter, importer, country) == (
+                view["exporter"]["name_en"],
+                view["importer"]["name_en"],
+                view["importer"]["country"],
             )
-            assert (prints, void_reason, original) == (
-                view["print_count"],
-                view["void_reason"],
-                view["original_id"],
+            assert json.loads(findings) == view["findings"] and n == len(view["goods"])
+            invoice_date, fob, amount, created, submitted = typed
+            assert (invoice_date, fob, amount) == (
+                view["invoice_date"],
+                view["fob_usd"],
+                view["invoice_amount"],
             )
-            assert json.loads(doc)["goods"] == view["goods"] and n == len(view["goods"])
+            assert datetime.fromisoformat(created) == datetime.fromisoformat(view["created_at"])
+            assert (submitted is None) == (view["submitted_at"] is None)
+            if documents:
+                assert json.loads(doc) == view
+            else:
+                assert doc is None
         goods = _rows(
             con,
-            "SELECT certificate_id, line_no, hs_code, description, "
-            "CAST(fob_usd AS VARCHAR) FROM goods_lines ORDER BY ALL",
+            "SELECT certificate_id, line_no, hs_code, hs6, description, unit, packages, "
+            "origin_criterion, CAST(quantity AS DOUBLE), CAST(fob_usd AS VARCHAR) "
+            "FROM goods_lines ORDER BY ALL",
         )
         assert goods == sorted(
-            (cid, g["line_no"], g["hs_code"], g["description"], g["fob_usd"])
+            (
+                cid,
+                g["line_no"],
+                g["hs_code"],
+                g["hs_code"][:6],
+                g["description"],
+                g["unit"],
+                g["packages"],
+                g["origin_criterion"],
+                float(g["quantity"]),
+                g["fob_usd"],
+            )
             for cid, view in views.items()
             for g in view["goods"]
         )
@@ -157,15 +204,16 @@ def op(live) -> Client:
     return Client(live.url, username="hx_operator", password="pw-hx_operator")
 
 
-def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path) -> None:
+@pytest.mark.parametrize("documents", [False, True], ids=["columns", "documents"])
+def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path, documents) -> None:
     path = tmp_path / "coo.duckdb"
     reviewer = Client(live.url, username="dl_reviewer", password="pw-dl_reviewer")
 
     def step() -> None:
-        sync(op, path, progress=False)
-        assert_mirrors(op, path)
+        sync(op, path, progress=False)  # the file's own choice of documents
+        assert_mirrors(op, path, documents=documents)
 
-    first = sync(op, path, progress=False)  # the seed's product filings
+    first = sync(op, path, progress=False, documents=documents)  # the seed's product filings
     assert first.changes > 0 and first.pages >= 1
     filings = samples.product_filings()
     with reading(path) as con:
@@ -180,7 +228,9 @@ def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path) -> Non
         assert _rows(con, "SELECT hs_code, name_en FROM product_filings ORDER BY id LIMIT 1") == [
             (filings[0].hs_code, filings[0].name_en)
         ]
-    assert_mirrors(op, path)
+    assert_mirrors(op, path, documents=documents)
+    with pytest.raises(CooLabError, match=f"documents={documents}"):
+        sync(op, path, progress=False, documents=not documents)
 
     exporter = op.exporters.create(samples.EXPORTER)  # base data: create, update, delete
     step()
@@ -255,7 +305,7 @@ class _CutOnce(BaseHTTPRequestHandler):
         answer = requests.get(server.upstream + self.path, headers=headers, timeout=30)
         body = answer.content
         self.send_response(answer.status_code)
-        for name in ("Content-Type", "X-Next-After", "X-Has-More"):
+        for name in ("Content-Type", "X-Next-After", "X-Has-More", "X-Changes"):
             if name in answer.headers:
                 self.send_header(name, answer.headers[name])
         self.send_header("Content-Length", str(len(body)))
@@ -487,24 +537,34 @@ def test_a_waiting_reader_says_so_and_a_dead_ones_marker_is_dropped(tmp_path: Pa
     assert not _readers_waiting(path) and list(folder.iterdir()) == []
 
 
-def test_a_json_answer_is_spooled_in_the_tsv_form_duckdb_reads(tmp_path: Path) -> None:
+def test_a_json_answer_is_spooled_in_the_row_form_duckdb_reads(tmp_path: Path) -> None:
     from coo_lab.mirror import LOAD_PAGES, _spool
 
     text = '第三方发票\tINVOICED BY "X"\nline two \\ end'
+    clause = {"kind": "special_clause", "code": "SC1", "text": text, "version": 1}
     changes = [
         {"seq": 7, "entity": "base_record", "entity_id": 3, "op": "create", "version": 1,
-         "at": "2026-11-01T08:00:00+00:00", "data": {"kind": "special_clause", "text": text}},
+         "at": "2026-11-01T08:00:00+00:00", "data": clause},
+        {"seq": 8, "entity": "enterprise_profile", "entity_id": 1, "op": "create",
+         "version": 1, "at": "2026-11-01T08:30:00+00:00", "data": {"name": "kept elsewhere"}},
         {"seq": 9, "entity": "base_record", "entity_id": 3, "op": "delete", "version": 2,
          "at": "2026-11-01T09:00:00+00:00", "data": None},
     ]  # fmt: skip
-    page = _spool(tmp_path / "7.tsv", {"changes": changes, "next_after": 9, "has_more": False}, 6)
-    assert (page.changes, page.next_after, page.has_more) == (2, 9, False)
+    page = _spool(
+        tmp_path / "7.tsv", {"changes": changes, "next_after": 9, "has_more": False}, 6, False
+    )
+    assert (page.changes, page.next_after, page.has_more) == (3, 9, False)
     con = duckdb.connect()
     con.execute(LOAD_PAGES, [[str(page.path)]])
-    rows = con.execute("SELECT * FROM page_changes ORDER BY seq").fetchall()
-    assert [(*row[:6], json.loads(row[6])) for row in rows] == [
-        tuple(change.values()) for change in changes
+    rows = con.execute(
+        "SELECT seq, kind, key, op, version, string_split(payload, chr(29)) "
+        "FROM page_rows ORDER BY seq"
+    ).fetchall()
+    assert [row[:5] for row in rows] == [
+        (7, "base_record", 3, "create", 1),
+        (9, "base_record", 3, "delete", 2),
     ]
-    bad = {**changes[0], "at": "2026-11-01\t08:00"}
-    with pytest.raises(CooLabError, match="tab or a newline"):
-        _spool(tmp_path / "8.tsv", {"changes": [bad], "next_after": 7, "has_more": False}, 6)
+    fields = rows[0][5]  # kind, version, code, name (the text: no name_en), …, the document
+    assert fields[:4] == ["special_clause", "1", "SC1", text]
+    assert json.loads(fields[-1]) == clause
+    assert rows[1][5] is None  # a delete: no payload

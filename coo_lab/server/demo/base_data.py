@@ -10,10 +10,9 @@ from coo_lab.domain import codes
 from coo_lab.domain.parties import Exporter, Importer, Producer, SpecialClause
 from coo_lab.server.demo.declarant import Firm
 from coo_lab.server.demo.destinations import IMPORTERS, PARTNER
-from coo_lab.server.demo.documents import dumps
 from coo_lab.server.demo.firms import HAIXING, FirmSpec
 from coo_lab.server.demo.timeline import MINUTE, iso, odd
-from coo_lab.server.demo.writer import CHANGE_SQL
+from coo_lab.server.feed import record_change
 
 
 def _importer_records(spec: FirmSpec) -> dict[str, list[tuple[Importer, str]]]:
@@ -110,9 +109,8 @@ def file_base_data(tx: Any, firm: Firm, at_us: int) -> int:
                 "updated_at": moment,
                 **json.loads(doc),
             }
-            tx.execute(
-                CHANGE_SQL,
-                (firm.company_id, "base_record", row["id"], "create", 1, moment, dumps(shown), 0),
+            record_change(
+                tx, firm.company_id, "base_record", row["id"], "create", 1, shown, at=moment
             )
     firm.exporters = [e.model_dump_json() for e in exporters]
     firm.producers = [p.model_dump_json() for p in producers]

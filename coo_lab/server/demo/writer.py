@@ -7,9 +7,11 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import traceback
+from json import loads
 from pathlib import Path
 from typing import Any
 
+from coo_lab.domain.feed_rows import flatten
 from coo_lab.server.migrations import MIGRATIONS
 
 _CERT_SQL = (
@@ -27,6 +29,11 @@ CHANGE_SQL = (
     "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data, authority) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_NUMBERED_CHANGE_SQL = (
+    "INSERT INTO changes (seq, company_id, entity, entity_id, op, version, at, data, "
+    "authority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_FEED_ROWS_SQL = "INSERT INTO feed_rows (seq, company_id, authority, rows) VALUES (?, ?, ?, ?)"
 
 
 _BULK_INDEXES = tuple(
@@ -35,7 +42,7 @@ _BULK_INDEXES = tuple(
     for sql in statements
     if isinstance(sql, str)
     and sql.startswith("CREATE INDEX")
-    and any(f" ON {t} " in sql for t in ("certificates", "receipts", "changes"))
+    and any(f" ON {t} " in sql for t in ("certificates", "receipts", "changes", "feed_rows"))
 )
 
 
@@ -145,8 +152,23 @@ def _write(conn: sqlite3.Connection, batch: tuple[list, list, list]) -> None:
     conn.execute("BEGIN")
     conn.executemany(_CERT_SQL, certs)
     conn.executemany(_RECEIPT_SQL, receipts)
-    conn.executemany(CHANGE_SQL, changes)
+    write_changes(conn, changes)
     conn.execute("COMMIT")
+
+
+def write_changes(conn: sqlite3.Connection, changes: list[tuple]) -> None:
+    """Feed entries (``CHANGE_SQL``'s values), numbered after the last, with their rows in
+    the row form (as ``feed.record_change`` writes them)."""
+    first = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM changes").fetchone()[0]
+    conn.executemany(_NUMBERED_CHANGE_SQL, [(first + i, *c) for i, c in enumerate(changes)])
+    rows = []
+    for seq, (company, entity, entity_id, op, version, _at, data, authority) in enumerate(
+        changes, first
+    ):
+        flat = flatten(entity, entity_id, op, version, None if data is None else loads(data))
+        if flat:
+            rows.append((seq, company, authority, flat))
+    conn.executemany(_FEED_ROWS_SQL, rows)
 
 
 def _writer(path: Path, bulk: bool, pipe: Any) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from coo_lab.server.deps import DB, EnterpriseScope, User
-from coo_lab.server.feed import MAX_PAGE, page_after
+from coo_lab.server.feed import MAX_PAGE, page_after, rows_after
 from coo_lab.server.receipts import list_receipts
 from coo_lab.server.routes.common import PageNo, PageSize, page_of
 from coo_lab.server.schemas import ChangePage, Page, ReceiptOut
@@ -18,6 +18,10 @@ router = APIRouter(prefix="/api/v1")
 NDJSON = "application/x-ndjson"
 TSV = "text/tab-separated-values"
 _PAGING_HEADERS = {
+    "X-Changes": {
+        "description": "with form=rows: how many changes the page holds (a change has rows)",
+        "schema": {"type": "integer"},
+    },
     "X-Next-After": {
         "description": "the cursor to ask after next (as next_after in the JSON answer)",
         "schema": {"type": "integer"},
@@ -98,6 +102,8 @@ def changes(
     request: Request,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+    form: Literal["changes", "rows"] = "changes",
+    documents: bool = False,
 ) -> Response:
     """Every change visible to the caller after sequence ``after``, in commit order.
 
@@ -106,7 +112,24 @@ def changes(
     bulk loaders (DuckDB's ``read_json``); with ``Accept: text/tab-separated-values`` one per
     line as tab-separated fields, the document last (what ``coo_lab.sync`` reads);
     ``X-Next-After`` and ``X-Has-More`` carry the paging in every form.
+
+    ``form=rows`` answers the row form (TSV, whatever the Accept header): the changes of the
+    documents the workbench's mirror keeps, flattened into its rows when they were recorded
+    (``coo_lab.domain.feed_rows``), with ``X-Changes`` their number; ``documents=true`` adds
+    each certificate's JSON as a ``document`` row.
     """
+    if form == "rows":
+        with db.read() as tx:
+            rows = rows_after(tx, user, after, limit, documents=documents)
+        return Response(
+            rows.tsv(),
+            media_type=TSV,
+            headers={
+                "X-Next-After": str(rows.next_after),
+                "X-Has-More": str(rows.has_more).lower(),
+                "X-Changes": str(len(rows.rows)),
+            },
+        )
     form = answer_form(request.headers.get("accept"))
     with db.read() as tx:
         page = page_after(tx, user, after, limit, "tsv" if form == TSV else "json")
