@@ -189,7 +189,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 2
     password = args.password if args.password is not None else os.environ.get("COO_LAB_PASSWORD")
     client = Client(args.url, username=args.username, password=password or "")
-    print(sync(client, args.db, progress=None if args.progress else False))
+    progress = None if args.progress else False
+    print(sync(client, args.db, progress=progress, documents=args.documents))
     return 0
 
 
@@ -272,6 +273,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", default=None, help="default: env COO_LAB_PASSWORD")
     p.add_argument("--db", default="data/coo.duckdb", help="the DuckDB file")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    p.add_argument(
+        "--documents",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep each certificate's JSON in certificates.doc (chosen when the file is made; "
+        "default: the file's choice, no for a new file)",
+    )
     p = sub.add_parser("template", help="write the Excel template for bulk imports")
     p.add_argument("path", help="the .xlsx file to write")
     args = parser.parse_args(argv)

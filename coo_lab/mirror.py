@@ -11,7 +11,8 @@
 (``coo_lab.sync`` is this module's ``sync``.)
 
 What lands in the file (schema version ``SCHEMA_VERSION``, created on first open):
-``certificates`` (one row per certificate, the whole service view in ``doc``),
+``certificates`` (one row per certificate; with ``documents=True`` also the whole service
+view, as JSON, in ``doc``),
 ``goods_lines``, ``product_filings`` with ``filing_areas`` and ``filing_materials``,
 ``receipts`` (the status history, 回执) and ``base_records`` (exporters, importers,
 producers, special clauses), the summaries ``fob_monthly`` and ``approval_histogram``
@@ -23,8 +24,9 @@ written in ONE DuckDB transaction: the upserts (rows replaced by key, child rows
 replaced per parent; a delete removes the row and its children, a deleted draft its
 receipts too) and the new cursor commit together. Kill the process at any point and the file
 holds a committed group boundary: the next run continues from the stored cursor, losing and
-duplicating nothing. Within a group only the last change of each (entity, id) is applied:
-a change carries the whole document, so the last one is the state. The cursor update is a
+duplicating nothing (a killed run's write-ahead log is replayed by the next open). Within a
+group only the last change of each document is applied: a change carries the whole
+document, so the last one is the state. The cursor update is a
 compare-and-set, so two syncs of the same file that interleave never apply a page twice.
 
 Readers while syncing. DuckDB locks the file across processes: while one process has it
@@ -41,20 +43,23 @@ With no reader waiting it keeps the file: every close and reopen costs a checkpo
 rewrites the tables' last row groups (a tenth to a fifth of a full sync when it closed every
 second). Once open, a reader's queries run against a consistent, committed state.
 
-Speed. The feed is asked for as TSV (``Accept: text/tab-separated-values``: one change per
-line, the envelope's fields tab-separated and the document's JSON text last; the service
-writes it without parsing a document) in large pages, which a background thread streams to
-files in a spool folder beside the file (``.<name>.spool/<pid>``; what a killed run left
-there goes at the next run) while the previous ones are written. A group of page files
-becomes one temp table with one ``read_csv`` (it splits the fields without parsing any JSON;
-the documents stay text), then set-based SQL: ``json_transform`` into typed columns (the one
-parse of each document; a value that does not convert is NULL), ``unnest`` for goods lines
-— the rows never become Python objects. A big group per transaction keeps the per-commit
-cost (WAL, checkpoint) small; the documents are stored as the service sent them (``doc``:
-JSON text, never parsed again nor re-encoded), zstd-compressed — the cheapest of DuckDB's
-choices here, and a sixth of the plain size. The bulk tables
-(certificates, goods lines, receipts) have no primary-key index — it would cost about a
-sixth of a full sync; their keys stay unique by the delete-then-insert of every batch.
+Speed. The feed is asked for in its row form (``form=rows``, ``coo_lab.domain.feed_rows``):
+the service flattened each document into the rows of this file's tables ONCE, when it
+recorded the change, and hands them out as they are — a page is a tab-separated file of
+``seq, kind, key, op, version, payload`` lines (the payload: the kind's fields joined by the
+group separator), with no JSON to parse, a third the size of the documents. A background
+thread streams large pages to files in a spool folder beside the file
+(``.<name>.spool/<pid>``; what a killed run left there goes at the next run) while the
+previous ones are written. A group of page files becomes one temp table with one
+``read_csv``, then set-based SQL per kind: ``string_split`` of its payloads and a
+``TRY_CAST`` per column (a value that does not convert is NULL) — the rows never become
+Python objects. Groups of 15 pages per transaction, and checkpoints only every
+``CHECKPOINT_THRESHOLD`` of log, keep the per-commit cost small. The certificates' documents
+are kept only when the file was made with ``documents=True`` (then stored as the service
+sent them, zstd-compressed): they are three quarters of the feed's bytes, and the sync takes
+about twice as long with them. The bulk tables (certificates, goods lines, receipts) have no
+primary-key index — it would cost about a sixth of a full sync; their keys stay unique by
+the delete-then-insert of every batch.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import pytest
 from coo_lab import samples
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
 from coo_lab.domain.certificate import NOT_BASIC_INFO, Certificate
+from coo_lab.domain.feed_rows import flatten
 from coo_lab.domain.filing import ProductFiling
 from coo_lab.domain.numbers import internal_number, parse_certificate_number
 from coo_lab.domain.rules import check
@@ -310,6 +311,25 @@ def test_the_feed_from_zero_reproduces_the_store(client, demo, rows) -> None:
     }
     assert {k for k in shown if k[0] == "certificate"} == declared
     assert not {k for k in shown if k[0] == "base_record"}
+
+
+def test_each_change_has_its_rows_in_the_row_form(demo) -> None:
+    """The builder writes the feed's row form beside each change, as the service does."""
+    with closing(sqlite3.connect(demo[0])) as conn:
+        stored = {
+            seq: (company, authority, text)
+            for seq, company, authority, text in conn.execute("SELECT * FROM feed_rows")
+        }
+        expected = {}
+        for seq, company, authority, entity, entity_id, op, version, data in conn.execute(
+            "SELECT seq, company_id, authority, entity, entity_id, op, version, data FROM changes"
+        ):
+            text = flatten(entity, entity_id, op, version, data and json.loads(data))
+            if text:
+                expected[seq] = (company, authority, text)
+    assert stored == expected
+    kinds = {text.split("\t", 1)[0] for _, _, text in stored.values()}
+    assert {"certificate", "receipt", "base_record", "product_filing"} <= kinds
 
 
 def test_the_live_service_continues_the_series(client, rows) -> None:

@@ -568,3 +568,18 @@ def test_a_json_answer_is_spooled_in_the_row_form_duckdb_reads(tmp_path: Path) -
     assert fields[:4] == ["special_clause", "1", "SC1", text]
     assert json.loads(fields[-1]) == clause
     assert rows[1][5] is None  # a delete: no payload
+
+
+def test_coo_lab_sync_on_the_command_line(live, tmp_path: Path, capsys) -> None:
+    from coo_lab.cli import main
+
+    path = tmp_path / "coo.duckdb"
+    login = ["--url", live.url, "--username", "hx_operator", "--password", "pw-hx_operator"]
+    assert main(["sync", *login, "--db", str(path), "--no-progress", "--documents"]) == 0
+    assert "changes" in capsys.readouterr().out
+    op = Client(live.url, username="hx_operator", password="pw-hx_operator")
+    op.certificates.create(samples.certificate("C"))
+    assert main(["sync", *login, "--db", str(path), "--no-progress"]) == 0  # the file's choice
+    assert_mirrors(op, path, documents=True)
+    assert main(["sync", *login, "--db", str(path), "--no-progress", "--no-documents"]) == 2
+    assert "documents=True" in capsys.readouterr().err
