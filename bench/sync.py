@@ -50,6 +50,7 @@ from coo_lab.client import Client
 
 TARGET_RATE = 20_000  # certificates per second, with their goods lines
 TOKEN_VARIABLE = "COO_LAB_BENCH_TOKEN"  # how a load's child process gets the bearer token
+OPERATOR_PASSWORD = "demo-haixing_operator"  # who declares the changes a reviewer syncs
 TARGET_RATIO = 5.0  # × dlt's REST API source
 TARGET_INCREMENTAL = 1.0  # seconds for 1,000 changes
 PAGE = 10_000
@@ -185,16 +186,16 @@ def raw_feed(url: str, token: str) -> tuple[int, float]:
             return changes, time.perf_counter() - started
 
 
-def make_changes(client: Client, wanted: int) -> int:
-    """Drafts created and their goods saved through the API until ``wanted`` changes."""
-    page = client.changes(after=0, limit=PAGE)
-    while page["has_more"]:  # the end of the feed
-        page = client.changes(after=page["next_after"], limit=PAGE)
-    base, made = page["next_after"], 0
+def make_changes(operator: Client, watcher: Client, base: int, wanted: int) -> int:
+    """Certificates drafted, their goods saved and submitted by ``operator`` through the API
+    until ``watcher`` (the login that syncs: the operator, or the office's reviewer, who sees
+    what was submitted) has ``wanted`` changes after ``base``."""
+    made = 0
     while made < wanted:
-        cert = client.certificates.create(samples.certificate("C"))
-        client.certificates.save_goods(cert.id, cert.goods, cert.version)
-        made = len(client.changes(after=base, limit=PAGE)["changes"])
+        cert = operator.certificates.create(samples.certificate("C"))
+        cert = operator.certificates.save_goods(cert.id, cert.goods, cert.version)
+        operator.certificates.submit(cert.id)  # returned (a repeated invoice) or waiting
+        made = len(watcher.changes(after=base, limit=PAGE)["changes"])
     return made
 
 
@@ -298,9 +299,12 @@ def main() -> None:
             raw = raw_feed(url, token)  # after the loads: the store's pages are cached by then
             report(ours, documents, dlt, raw, args.user)
 
-            from coo_lab.mirror import sync
+            from coo_lab.mirror import stored_cursor, sync
 
-            made = make_changes(client, wanted)
+            operator = client
+            if client.me()["role"] == "reviewer":  # an enterprise of the office declares
+                operator = Client(url, username="haixing_operator", password=OPERATOR_PASSWORD)
+            made = make_changes(operator, client, stored_cursor(Path(tmp) / "coo.duckdb"), wanted)
             result = sync(client, Path(tmp) / "coo.duckdb", progress=False)
             print(f"\nincremental sync after {made:,} changes made through the API: {result}")
             print(
