@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -333,6 +334,40 @@ def test_a_page_cut_off_is_fetched_again(live, op: Client, tmp_path: Path) -> No
         proxy.server_close()
     assert proxy.cut and result.changes > 0
     assert_mirrors(op, tmp_path / "coo.duckdb")
+
+
+class _WithoutRowForm(_CutOnce):
+    """A loopback proxy that passes the feed on as a service without the row form would:
+    the ``form`` and ``documents`` parameters dropped, so the answer is the JSON form."""
+
+    def do_GET(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        query = [
+            (k, v) for k, v in urllib.parse.parse_qsl(url.query) if k not in ("form", "documents")
+        ]
+        self.path = urllib.parse.urlunsplit(url._replace(query=urllib.parse.urlencode(query)))
+        self.server.cut = True  # nothing cut here
+        super().do_GET()
+
+
+@pytest.mark.parametrize("documents", [False, True], ids=["columns", "documents"])
+def test_a_service_without_the_row_form_is_synced_from_its_json(
+    live, op: Client, tmp_path: Path, documents: bool
+) -> None:
+    op.certificates.create(samples.certificate("C"))
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _WithoutRowForm)
+    proxy.upstream, proxy.cut = live.url, True
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        token = op.session.headers["Authorization"].split()[1]
+        via_proxy = Client(f"http://127.0.0.1:{proxy.server_port}", token=token)
+        result = sync(via_proxy, tmp_path / "coo.duckdb", progress=False, documents=documents)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert result.certificates == 1
+    assert_mirrors(op, tmp_path / "coo.duckdb", documents=documents)
 
 
 # --- kills and readers: another process on a demo store ----------------------------------------
