@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -320,18 +321,26 @@ class _CutOnce(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_page_cut_off_is_fetched_again(live, op: Client, tmp_path: Path) -> None:
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _CutOnce)
+def _sync_via(
+    handler: type[_CutOnce], live, op: Client, path: Path, **options: Any
+) -> tuple[Any, ThreadingHTTPServer]:
+    """A sync of ``op``'s feed through a loopback proxy (``handler``) to the service; the
+    sync's result and the proxy."""
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     proxy.upstream, proxy.cut = live.url, False
     thread = threading.Thread(target=proxy.serve_forever, daemon=True)
     thread.start()
     try:
         token = op.session.headers["Authorization"].split()[1]
         via_proxy = Client(f"http://127.0.0.1:{proxy.server_port}", token=token)
-        result = sync(via_proxy, tmp_path / "coo.duckdb", progress=False)
+        return sync(via_proxy, path, progress=False, **options), proxy
     finally:
         proxy.shutdown()
         proxy.server_close()
+
+
+def test_a_page_cut_off_is_fetched_again(live, op: Client, tmp_path: Path) -> None:
+    result, proxy = _sync_via(_CutOnce, live, op, tmp_path / "coo.duckdb")
     assert proxy.cut and result.changes > 0
     assert_mirrors(op, tmp_path / "coo.duckdb")
 
@@ -355,17 +364,8 @@ def test_a_service_without_the_row_form_is_synced_from_its_json(
     live, op: Client, tmp_path: Path, documents: bool
 ) -> None:
     op.certificates.create(samples.certificate("C"))
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _WithoutRowForm)
-    proxy.upstream, proxy.cut = live.url, True
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
-        token = op.session.headers["Authorization"].split()[1]
-        via_proxy = Client(f"http://127.0.0.1:{proxy.server_port}", token=token)
-        result = sync(via_proxy, tmp_path / "coo.duckdb", progress=False, documents=documents)
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
+    path = tmp_path / "coo.duckdb"
+    result, _ = _sync_via(_WithoutRowForm, live, op, path, documents=documents)
     assert result.certificates == 1
     assert_mirrors(op, tmp_path / "coo.duckdb", documents=documents)
 
