@@ -8,7 +8,7 @@ query filters, paging and sorting of the three certificate lists.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from coo_lab import samples
 from coo_lab.domain.agreements import CERTIFICATE_TYPES
 from coo_lab.domain.certificate import NOT_BASIC_INFO
 from coo_lab.server.certificates import SORTABLE
+from coo_lab.server.clock import china_today
 
 from . import store
 
@@ -32,8 +33,8 @@ CERT_OWNED = NOT_BASIC_INFO
 
 
 def today() -> date:
-    """The service's today (it dates in UTC)."""
-    return datetime.now(UTC).date()
+    """The service's today: China's calendar date (after 16:00 UTC, tomorrow's)."""
+    return china_today()
 
 
 def basic(cert_type: str, lines: int = 3, **change: Any) -> dict[str, Any]:
@@ -468,15 +469,15 @@ def listed(api, db_path) -> dict[str, Any]:
 
     created = {
         "draft_c": "2025-01-10T08:00:00.000000+00:00",
-        "submitted_c": "2025-02-15T23:59:59.999999+00:00",
-        "approved_e": "2025-02-16T00:00:00.000000+00:00",
+        "submitted_c": "2025-02-15T15:59:59.999999+00:00",  # China: 02-15 23:59:59.999999
+        "approved_e": "2025-02-15T16:00:00.000000+00:00",  # China: 02-16 00:00
         "draft_k": "2025-03-01T12:00:00.000000+00:00",
         "void_a": "2025-03-31T12:00:00.000000+00:00",
         "returned_c": "2025-04-02T12:00:00.000000+00:00",
     }
     submitted = {
         "submitted_c": "2025-02-20T09:00:00.000000+00:00",
-        "approved_e": "2025-02-28T23:00:00.000000+00:00",
+        "approved_e": "2025-02-28T15:00:00.000000+00:00",  # China: 02-28 23:00
         "void_a": "2025-04-01T00:00:00.000000+00:00",
         "returned_c": "2025-04-03T10:00:00.000000+00:00",
     }
@@ -531,7 +532,7 @@ def test_views_and_filters(listed) -> None:
     assert names(listed, hand_signer="李明") == {"submitted_c", "draft_k"}
     assert names(listed, hand_signer="王丹") == everything - {"submitted_c", "draft_k"}
 
-    # date ranges include both ends, by calendar day
+    # date ranges include both ends, by China's calendar day
     assert names(listed, created_from="2025-02-15", created_to="2025-02-15") == {"submitted_c"}
     assert names(listed, created_from="2025-02-16", created_to="2025-03-31") == {
         "approved_e",
