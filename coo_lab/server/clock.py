@@ -1,8 +1,8 @@
 """The service's clock: instants in UTC, calendar dates in China.
 
 Timestamps are stored as ISO 8601 in UTC. A date on a certificate (signing date, "today" for
-the date rules) is China's calendar date (UTC+8, no daylight saving): between 16:00 and
-24:00 UTC that is already tomorrow.
+the date rules, a query's date range: ``filters.date_ranges``) is China's calendar date
+(UTC+8, no daylight saving): between 16:00 and 24:00 UTC that is already tomorrow.
 """
 
 from __future__ import annotations
