@@ -31,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from coo_lab.domain.certificate import Certificate, GoodsLine
+from coo_lab.domain.feed_rows import flatten
 from coo_lab.domain.filing import ProductFiling
 from coo_lab.domain.lifecycle import CertificateStatus
 from coo_lab.domain.numbers import internal_number
@@ -41,7 +42,7 @@ from coo_lab.server import certificates
 from coo_lab.server.clock import china_today, iso, now
 from coo_lab.server.db import Transaction
 from coo_lab.server.deps import Scope
-from coo_lab.server.feed import authority_sees
+from coo_lab.server.feed import FEED_ROWS_SQL, authority_sees
 from coo_lab.server.idempotency import replay
 from coo_lab.server.review import registration
 
@@ -221,7 +222,8 @@ def _write(tx: Transaction, scope: Scope, items: list[BatchItem]) -> None:
     first_serial = last_serial - len(items) + 1
     seen = int(authority_sees(certificates.ENTITY, {"status": CertificateStatus.DRAFT.value}))
     draft_status = CertificateStatus.DRAFT.value
-    rows, receipts, changes, keys = [], [], [], []
+    next_seq = int(tx.scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")) + 1  # writers queue
+    rows, receipts, changes, flat, keys = [], [], [], [], []
     for n, item in enumerate(items):
         assert item.certificate is not None
         cert_id, receipt_id = next_id + n, next_receipt + n
@@ -248,14 +250,28 @@ def _write(tx: Transaction, scope: Scope, items: list[BatchItem]) -> None:
             (receipt_id, company_id, certificates.ENTITY, cert_id, number, None, draft_status,
              user.username, at, SAVED, "[]")
         )  # fmt: skip
-        changes.append((company_id, certificates.ENTITY, cert_id, at, _view_json(columns), seen))
-        changes.append((company_id, "receipt", receipt_id, at, _dumps(receipt), seen))
+        view = _view_json(columns)
+        seq = next_seq + 2 * n
+        changes.append((seq, company_id, certificates.ENTITY, cert_id, at, view, seen))
+        changes.append((seq + 1, company_id, "receipt", receipt_id, at, _dumps(receipt), seen))
+        flat.append(
+            (
+                seq,
+                company_id,
+                seen,
+                flatten(certificates.ENTITY, cert_id, "create", 1, json.loads(view)),
+            )
+        )
+        flat.append(
+            (seq + 1, company_id, seen, flatten("receipt", receipt_id, "create", 1, receipt))
+        )
         made = {"id": cert_id, "version": 1, "internal_number": number}
         keys.append((user.user_id, item.key, item.fingerprint, 201, _dumps(made), at))
         item.answer.update(made, outcome="created")
     tx.execute_many(_insert_certificates(tuple(columns)), rows)  # every row has these columns
     tx.execute_many(_INSERT_RECEIPT, receipts)
     tx.execute_many(_INSERT_CHANGE, changes)
+    tx.execute_many(FEED_ROWS_SQL, flat)  # the row form, as record_change writes it
     tx.execute_many(_INSERT_KEY, keys)
     tx.ids_taken("certificates")
     tx.ids_taken("receipts")
@@ -288,8 +304,8 @@ _INSERT_RECEIPT = (
     "to_status, actor, at, reason, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_CHANGE = (
-    "INSERT INTO changes (company_id, entity, entity_id, op, version, at, data, authority) "
-    "VALUES (?, ?, ?, 'create', 1, ?, ?, ?)"
+    "INSERT INTO changes (seq, company_id, entity, entity_id, op, version, at, data, authority) "
+    "VALUES (?, ?, ?, ?, 'create', 1, ?, ?, ?)"
 )
 _INSERT_KEY = (
     "INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, body, created_at) "

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 import requests
 
@@ -30,6 +31,7 @@ from coo_lab import samples
 from coo_lab.client import Client
 from coo_lab.errors import CooLabError
 from coo_lab.mirror import SCHEMA_VERSION, _readers_waiting, connect_readonly, reading, sync
+from coo_lab.rows import to_rows
 from coo_lab.server.live import LiveServer
 
 TODAY = date(2026, 11, 1)
@@ -277,6 +279,7 @@ def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path, docume
     step()
     op.certificates.delete(draft.id, draft.version)  # its goods and receipts go with it
     step()
+
     with reading(path) as con:
         for sql in (
             f"SELECT count(*) FROM goods_lines WHERE certificate_id = {draft.id}",
@@ -284,6 +287,19 @@ def test_sync_after_each_kind_of_change(live, op: Client, tmp_path: Path, docume
             f"AND document_id = {draft.id}",
         ):
             assert _rows(con, sql) == [(0,)]
+
+    sheet = pd.DataFrame(  # bulk work: drafts made many per transaction, then corrected
+        [
+            row | {"invoice_number": f"HXBULK{i}"}
+            for i in (1, 2)
+            for row in to_rows(samples.certificate("K"))
+        ]
+    )
+    made = op.bulk_create(sheet, dry_run=False).ids
+    step()
+    versions = op.certificates.list().set_index("id").loc[made, ["version"]].reset_index()
+    op.bulk_update(versions.assign(remarks="CHECKED"), dry_run=False)
+    step()
     again = sync(op, path, progress=False)
     assert (again.changes, again.pages) == (0, 0)
 
