@@ -178,11 +178,14 @@ def _approved_filters(
     agreement: str | None,
     destination: str | None,
     exporter: str | None,
+    *,
+    on: str = "approved_on",
 ) -> tuple[list[str], list[Any]]:
     """The filters of the analyses of approvals: ``start``/``end`` on the China date of the
-    approval (the derived ``approved_on``)."""
+    approval (the derived ``approved_on``), or on ``approved_month`` for a summary's rows
+    (whole months; a summary has no exporter to filter on)."""
     return _certificate_filters(
-        date_expr="c.approved_on",
+        date_expr=f"c.{on}",
         start=start,
         end=end,
         agreement=agreement,
@@ -222,7 +225,9 @@ def fob_by(
     with _connection(path) as con:
         if _whole_months(start, end) and exporter is None and _has(con, FOB_SUMMARY):
             # the same sums from the sync's fob_monthly: a fifth of the rows to aggregate
-            where, params = _summary_filters(start, end, agreement, destination)
+            where, params = _approved_filters(
+                start, end, agreement, destination, None, on="approved_month"
+            )
             sql = f"""
                 SELECT {columns}CAST(coalesce(sum(c.certificates), 0) AS BIGINT) AS certificates,
                        CAST(coalesce(sum(c.fob_usd), 0) AS DOUBLE) AS fob_usd
@@ -242,20 +247,6 @@ def fob_by(
 def _whole_months(start: date | None, end: date | None) -> bool:
     """Whether ``start``/``end`` select whole months (the summaries' grain), or are absent."""
     return (start is None or start.day == 1) and (end is None or (end + timedelta(days=1)).day == 1)
-
-
-def _summary_filters(
-    start: date | None, end: date | None, agreement: str | None, destination: str | None
-) -> tuple[list[str], list[Any]]:
-    """The filters on a summary's rows (whole months of approval; no exporter)."""
-    return _certificate_filters(
-        date_expr="c.approved_month",
-        start=start,
-        end=end,
-        agreement=agreement,
-        destination=destination,
-        exporter=None,
-    )
 
 
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -350,7 +341,7 @@ def _approval_times_by_histogram(
     from it, and so does the bucket holding each needed rank; only those buckets' values are
     read from the certificates (a few per cent of the rows) and sorted. The same figures as
     quantile_cont (its interpolation, done here on the two neighbours) and avg."""
-    where, params = _summary_filters(start, end, agreement, None)
+    where, params = _approved_filters(start, end, agreement, None, None, on="approved_month")
     columns = "".join(f"{_key_column(k)} AS {k}, " for k in keys)
     names = ", ".join(keys)
     on = " AND ".join(f"{{0}}.{k} IS NOT DISTINCT FROM {{1}}.{k}" for k in keys)

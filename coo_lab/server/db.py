@@ -86,7 +86,7 @@ def apply_migrations(tx: Transaction) -> int:
                 if callable(sql):  # a step in Python (filling a new table from the old)
                     sql(tx)
                 else:
-                    tx._conn.execute(sql)  # DDL as written: no placeholder translation
+                    tx._conn.execute(sql)  # DDL as written, not through execute's `?` translation
             tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
             current = version
     return current

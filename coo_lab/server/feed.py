@@ -138,7 +138,8 @@ def authority_sees(entity: str, data: dict[str, Any] | None) -> bool:
 
 def _visible(user: Principal, table: str = "changes") -> tuple[str, Any]:
     """The WHERE clause (and its parameter) of the changes a user may read, over ``table``
-    (``changes`` or ``feed_rows``, which has the same ``company_id`` and ``authority``).
+    (``changes`` or ``feed_rows``, which has the same ``company_id`` and ``authority``, or
+    their alias).
 
     Enterprise users see all of their company's changes; reviewers see what the enterprises
     registered with their office declared (``authority_sees``), never drafts or base data.
@@ -241,14 +242,28 @@ def page_after(
 ) -> FeedPage:
     """Up to ``limit`` changes visible to a user after ``after``, encoded (see the module doc)
     with the envelope of ``form`` (``json`` or ``tsv``)."""
+    return FeedPage(*_page(tx, user, "changes", _HEADS[form][tx.dialect], after, limit))
+
+
+def _page(
+    tx: Transaction,
+    user: Principal,
+    table: str,
+    select: str,
+    after: int,
+    limit: int,
+    join: str = "",
+) -> tuple[list[tuple[Any, ...]], int, bool]:
+    """Up to ``limit`` rows of ``table`` (``t``: ``changes`` or ``feed_rows``) visible to a
+    user after ``after``, as plain tuples of the sequence number and ``select``; the next
+    cursor; and whether more follow."""
     limit = max(1, min(limit, MAX_PAGE))
-    where, param = _visible(user)
-    head = _HEADS[form][tx.dialect]
+    where, param = _visible(user, "t")
     if tx.dialect == "sqlite":  # a large page reads mapped pages, not a read() per page
         tx.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
     cursor = tx.execute(
-        f"SELECT seq, {head} FROM changes{_in_order(tx, user)} WHERE seq > ? AND {where} "
-        "ORDER BY seq LIMIT ?",
+        f"SELECT t.seq, {select} FROM {table} t{_in_order(tx, user)}{join} "
+        f"WHERE t.seq > ? AND {where} ORDER BY t.seq LIMIT ?",
         (after, param, limit + 1),
     )
     if tx.dialect == "sqlite":
@@ -256,7 +271,7 @@ def page_after(
     rows = cursor.fetchall()
     has_more = len(rows) > limit
     del rows[limit:]
-    return FeedPage(rows, rows[-1][0] if rows else after, has_more)
+    return rows, rows[-1][0] if rows else after, has_more
 
 
 # The row form (``coo_lab.domain.feed_rows``): each stored row of a change with its sequence
@@ -264,9 +279,9 @@ def page_after(
 # after a certificate's rows, its payload the document's JSON text (compact JSON: no tab, no
 # newline, no separator of the row form).
 _ROWS = {
-    "sqlite": "CAST(printf('%d	', f.seq) || replace(f.rows, char(30), char(10) || f.seq "
+    "sqlite": "CAST(printf('%d	', t.seq) || replace(t.rows, char(30), char(10) || t.seq "
     "|| char(9)) || char(10) AS BLOB)",
-    "postgresql": "convert_to(f.seq || chr(9) || replace(f.rows, chr(30), chr(10) || f.seq "
+    "postgresql": "convert_to(t.seq || chr(9) || replace(t.rows, chr(30), chr(10) || t.seq "
     "|| chr(9)) || chr(10), 'UTF8')",
 }
 _DOCUMENT = {
@@ -296,25 +311,11 @@ def rows_after(
 ) -> RowsPage:
     """Up to ``limit`` changes visible to a user after ``after`` that the mirror keeps, in the
     row form (changes of other entities have no rows and are passed over)."""
-    limit = max(1, min(limit, MAX_PAGE))
-    where, param = _visible(user, "f")
     select, join = _ROWS[tx.dialect], ""
     if documents:
         select += ", " + _DOCUMENT[tx.dialect]
-        join = " JOIN changes c ON c.seq = f.seq"
-    if tx.dialect == "sqlite":
-        tx.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
-    cursor = tx.execute(
-        f"SELECT f.seq, {select} FROM feed_rows f{_in_order(tx, user)}{join} "
-        f"WHERE f.seq > ? AND {where} ORDER BY f.seq LIMIT ?",
-        (after, param, limit + 1),
-    )
-    if tx.dialect == "sqlite":
-        cursor.row_factory = None
-    rows = cursor.fetchall()
-    has_more = len(rows) > limit
-    del rows[limit:]
-    return RowsPage(rows, rows[-1][0] if rows else after, has_more)
+        join = " JOIN changes c ON c.seq = t.seq"
+    return RowsPage(*_page(tx, user, "feed_rows", select, after, limit, join))
 
 
 def last_seq(tx: Transaction) -> int:
